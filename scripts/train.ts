@@ -1,0 +1,326 @@
+/**
+ * The headless trainer: `npm run train -- [options]`. The same engine as the
+ * notebook's worker, driven by a plain loop. Progress goes to stderr; with --json
+ * the last line of stdout is one JSON object with the run's figures.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+	ConfigError,
+	ESTIMATOR_NAMES,
+	FormatError,
+	INPUT_MODES,
+	SYNTHETIC_NAMES,
+	Trainer,
+	WEIGHT_MODES,
+	evaluateModel,
+	exportModel,
+	importModel,
+	makeSynthetic,
+	mlpConfig,
+	mnistDataset,
+	validateTrainConfig,
+	type Dataset,
+	type InputMode,
+	type OptimizerConfig,
+	type SyntheticName,
+	type TrainConfig,
+	type WeightMode
+} from '../src/lib/engine';
+import { loadMnistBytes } from './load-mnist';
+
+const DATASETS = [...SYNTHETIC_NAMES, 'mnist'] as const;
+
+const HELP = `Train a network with the Bitwise engine, headless.
+
+Usage: npm run train -- [options]
+
+Data
+  --dataset NAME        ${DATASETS.join(' | ')} (default mnist)
+  --noise X             noise of a 2-D set, 0..1 (default 0.1)
+  --points N            points in a 2-D set, train + test (default 1000)
+
+Model (a multi-layer perceptron)
+  --hidden W,W,...      hidden widths (default 256; "" for none)
+  --weights MODE[,..]   ${WEIGHT_MODES.join(' | ')}: one for all dense layers, or one per layer (default float)
+  --input MODE[,..]     ${INPUT_MODES.join(' | ')}: one for every layer after the first, or one per layer (default float)
+  --bases M             weight bases for multibase layers, 1..8 (default 3)
+  --input-bases N       input bases for multibase inputs, 1..8 (default 3)
+  --activation A        auto | relu | hardtanh | none, after hidden layers (default auto:
+                        ReLU unless the next layer binarizes its input)
+  --batchnorm           batch norm after every dense layer
+  --bias / --no-bias    biases on dense layers (default: only without batch norm)
+  --estimator E         ${ESTIMATOR_NAMES.join(' | ')} (default clipped)
+  --swish-beta B        SwishSign's beta (default 5)
+  --config FILE         a JSON TrainConfig {model, optimizer, batchSize, seed, latentClip};
+                        replaces the model and optimiser options above
+
+Training
+  --optimizer O         adam | sgd | bop (default adam)
+  --lr X                learning rate (default 1e-3); with bop, Adam's rate for float parameters
+  --momentum X          SGD momentum (default 0.9)
+  --bop-gamma X         Bop's adaptivity rate (default 1e-4)
+  --bop-tau X           Bop's flip threshold (default 1e-8)
+  --no-latent-clip      do not clip latent weights to [-1, 1]
+  --batch N             minibatch size (default 64)
+  --epochs N            epochs (default 10)
+  --seed N              seed for the data split, initial weights and shuffling (default 1)
+
+Files and output
+  --save FILE           write the trained model as a packed model file
+  --load FILE           evaluate a saved model file on the test split instead of training
+  --json                print one JSON object as the last line of stdout
+  --quiet               no progress on stderr
+  --help                this text
+
+Examples
+  npm run train -- --dataset mnist --hidden 256 --lr 1e-3 --epochs 10 --seed 1 --json
+  npm run train -- --dataset mnist --hidden 256,256 --weights binary --input sign --batchnorm --lr 1e-2
+  npm run train -- --dataset spiral --hidden 64,64 --input sign --batchnorm --lr 1e-2 --epochs 60
+`;
+
+class UsageError extends Error {}
+
+const opts = {
+	dataset: { type: 'string' },
+	noise: { type: 'string' },
+	points: { type: 'string' },
+	hidden: { type: 'string' },
+	weights: { type: 'string' },
+	input: { type: 'string' },
+	bases: { type: 'string' },
+	'input-bases': { type: 'string' },
+	activation: { type: 'string' },
+	batchnorm: { type: 'boolean' },
+	bias: { type: 'boolean' },
+	'no-bias': { type: 'boolean' },
+	estimator: { type: 'string' },
+	'swish-beta': { type: 'string' },
+	config: { type: 'string' },
+	optimizer: { type: 'string' },
+	lr: { type: 'string' },
+	momentum: { type: 'string' },
+	'bop-gamma': { type: 'string' },
+	'bop-tau': { type: 'string' },
+	'no-latent-clip': { type: 'boolean' },
+	batch: { type: 'string' },
+	epochs: { type: 'string' },
+	seed: { type: 'string' },
+	save: { type: 'string' },
+	load: { type: 'string' },
+	json: { type: 'boolean' },
+	quiet: { type: 'boolean' },
+	help: { type: 'boolean', short: 'h' }
+} as const;
+
+function number(v: string | undefined, name: string, def: number, { int = false, min = -Infinity, max = Infinity } = {}): number {
+	if (v === undefined) return def;
+	const x = Number(v);
+	if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+	if (int && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+	if (x < min || x > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${v}`);
+	return x;
+}
+
+function choice<T extends string>(v: string, name: string, allowed: readonly T[]): T {
+	if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+	return v as T;
+}
+
+function modes<T extends string>(v: string | undefined, name: string, allowed: readonly T[]): T | T[] | undefined {
+	if (v === undefined) return undefined;
+	const parts = v.split(',').map((s) => choice(s.trim(), name, allowed));
+	return parts.length === 1 ? parts[0] : parts;
+}
+
+type Args = ReturnType<typeof parse>;
+function parse(argv: string[]) {
+	try {
+		return parseArgs({ args: argv, options: opts, allowPositionals: false, strict: true }).values;
+	} catch (e) {
+		throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
+	}
+}
+
+function loadData(a: Args, seed: number): Dataset {
+	const name = choice(a.dataset ?? 'mnist', 'dataset', DATASETS);
+	if (name === 'mnist') return mnistDataset(loadMnistBytes(), { seed });
+	return makeSynthetic(name as SyntheticName, {
+		seed,
+		noise: number(a.noise, 'noise', 0.1, { min: 0, max: 1 }),
+		n: number(a.points, 'points', 1000, { int: true, min: 10, max: 100_000 })
+	});
+}
+
+function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
+	if (a.config !== undefined) {
+		let raw: Record<string, unknown>;
+		try {
+			raw = JSON.parse(readFileSync(a.config, 'utf8'));
+		} catch (e) {
+			throw new UsageError(`--config ${a.config}: ${(e as Error).message}`);
+		}
+		return validateTrainConfig({ seed, ...raw });
+	}
+	const hidden =
+		a.hidden === undefined
+			? [256]
+			: a.hidden.trim() === ''
+				? []
+				: a.hidden.split(',').map((s) => number(s.trim(), 'hidden', 0, { int: true, min: 1, max: 4096 }));
+	const activation = choice(a.activation ?? 'auto', 'activation', ['auto', 'relu', 'hardtanh', 'none'] as const);
+	if (a.bias && a['no-bias']) throw new UsageError('--bias and --no-bias contradict each other');
+	const model = mlpConfig({
+		inputSize: data.inputSize,
+		classes: data.numClasses,
+		hidden,
+		weights: modes<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
+		input: modes<InputMode>(a.input, 'input', INPUT_MODES),
+		bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
+		inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
+		activation,
+		batchnorm: !!a.batchnorm,
+		bias: a.bias ? true : a['no-bias'] ? false : undefined,
+		estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
+		swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
+	});
+	const type = choice(a.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd', 'bop'] as const);
+	const lr = number(a.lr, 'lr', 1e-3, { min: 1e-9, max: 10 });
+	const optimizer: OptimizerConfig =
+		type === 'sgd'
+			? { type, lr, momentum: number(a.momentum, 'momentum', 0.9, { min: 0, max: 0.999 }) }
+			: type === 'bop'
+				? { type, lr, gamma: number(a['bop-gamma'], 'bop-gamma', 1e-4, { min: 1e-9, max: 1 }), tau: number(a['bop-tau'], 'bop-tau', 1e-8, { min: 0, max: 1 }) }
+				: { type, lr };
+	return validateTrainConfig({
+		model,
+		optimizer,
+		batchSize: number(a.batch, 'batch', 64, { int: true, min: 1, max: 8192 }),
+		seed,
+		latentClip: !a['no-latent-clip']
+	});
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+function main(argv: string[]): number {
+	const a = parse(argv);
+	if (a.help) {
+		process.stdout.write(HELP);
+		return 0;
+	}
+	const log = (s: string) => {
+		if (!a.quiet) process.stderr.write(s + '\n');
+	};
+	const t0 = performance.now();
+	const seed = number(a.seed, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 });
+	const epochs = number(a.epochs, 'epochs', 10, { int: true, min: 1, max: 10_000 });
+	const data = loadData(a, seed);
+
+	if (a.load !== undefined) {
+		let bytes: Uint8Array;
+		try {
+			bytes = new Uint8Array(readFileSync(a.load));
+		} catch (e) {
+			throw new UsageError(`--load ${a.load}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+		}
+		const { model, meta } = importModel(bytes);
+		const test = evaluateModel(model, data, 'test');
+		const mem = model.memory();
+		log(`loaded ${a.load} (${bytes.length} bytes${meta.dataset ? `, trained on ${meta.dataset}` : ''}): test accuracy ${pct(test.accuracy)}`);
+		const result = {
+			mode: 'load',
+			file: a.load,
+			fileBytes: bytes.length,
+			dataset: data.name,
+			seed,
+			testAccuracy: test.accuracy,
+			testLoss: test.loss,
+			parameters: mem.parameters,
+			floatBytes: mem.floatBytes,
+			packedBytes: mem.packedBytes,
+			meta,
+			wallSeconds: (performance.now() - t0) / 1000
+		};
+		if (a.json) process.stdout.write(JSON.stringify(result) + '\n');
+		return 0;
+	}
+
+	const config = buildConfig(a, data, seed);
+	const trainer = new Trainer(config, data, { histogramBins: 0 });
+	const mem = trainer.model.memory();
+	log(
+		`${data.name}: ${data.nTrain} train / ${data.nTest} test; ${mem.parameters} parameters, ` +
+			`${mem.floatBytes} bytes as float32, ${mem.packedBytes} packed; ${trainer.stepsPerEpoch} steps per epoch`
+	);
+	let trainMs = 0, seen = 0;
+	let diverged = false;
+	for (let e = 0; e < epochs && !diverged; e++) {
+		const s0 = performance.now();
+		let lossSum = 0, accSum = 0, n = 0;
+		for (let s = 0; s < trainer.stepsPerEpoch; s++) {
+			const m = trainer.step();
+			const B = Math.min(config.batchSize, data.nTrain - m.stepInEpoch * config.batchSize);
+			lossSum += m.loss * B;
+			accSum += m.accuracy * B;
+			n += B;
+			if (m.diverged) {
+				diverged = true;
+				break;
+			}
+		}
+		const epochMs = performance.now() - s0;
+		trainMs += epochMs;
+		seen += n;
+		const test = trainer.evaluate('test');
+		log(
+			`epoch ${String(e + 1).padStart(String(epochs).length)}/${epochs}  loss ${(lossSum / n).toFixed(4)}  ` +
+				`train ${pct(accSum / n)}  test ${pct(test.accuracy)}  ${Math.round(n / (epochMs / 1000))} ex/s`
+		);
+	}
+	if (diverged) log('training diverged: the loss is no longer a finite number (try a smaller --lr)');
+	const train = trainer.evaluate('train');
+	const test = trainer.evaluate('test');
+	const result = {
+		dataset: data.name,
+		seed,
+		epochs,
+		batch: config.batchSize,
+		optimizer: config.optimizer.type,
+		lr: config.optimizer.lr,
+		estimator: config.model.estimator,
+		trainAccuracy: train.accuracy,
+		testAccuracy: test.accuracy,
+		trainLoss: train.loss,
+		testLoss: test.loss,
+		diverged,
+		steps: trainer.stepsDone,
+		parameters: mem.parameters,
+		floatBytes: mem.floatBytes,
+		packedBytes: mem.packedBytes,
+		compression: mem.floatBytes / mem.packedBytes,
+		model: config.model,
+		examplesPerSecond: seen / (trainMs / 1000),
+		wallSeconds: (performance.now() - t0) / 1000
+	};
+	if (a.save !== undefined) {
+		const bytes = exportModel(trainer.model, { dataset: data.name, seed, epochs, testAccuracy: test.accuracy });
+		writeFileSync(a.save, bytes);
+		log(`saved ${a.save}: ${bytes.length} bytes (${mem.packedBytes} packed model bytes + ${bytes.length - mem.packedBytes} header)`);
+	}
+	log(`done: train ${pct(train.accuracy)}, test ${pct(test.accuracy)} in ${result.wallSeconds.toFixed(1)} s`);
+	if (a.json) process.stdout.write(JSON.stringify(result) + '\n');
+	return diverged ? 3 : 0;
+}
+
+try {
+	process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+	if (e instanceof UsageError || e instanceof ConfigError || e instanceof RangeError) {
+		process.stderr.write(`error: ${e.message}\nRun with --help to see every option.\n`);
+		process.exitCode = 2;
+	} else if (e instanceof FormatError) {
+		process.stderr.write(`error: ${e.message}\n`);
+		process.exitCode = 2;
+	} else throw e;
+}

@@ -1,0 +1,676 @@
+/**
+ * Bit-packed ±1 vectors and the integer kernels that multiply them.
+ *
+ * Encoding (shared by every module): +1 is bit 1, -1 is bit 0, and sign(0) =
+ * sign(-0) = +1, so a value x packs to 1 exactly when `x >= 0`. NaN packs to 0
+ * (-1), because `NaN >= 0` is false; `quantize.ts`'s sign makes the same choice,
+ * so the float path and the packed path agree even on garbage. Element i lives in
+ * word `i >>> 5`, bit `i & 31` of a `Uint32Array`, and the tail bits of the last
+ * word (past the true length) are 0.
+ *
+ * With that encoding the dot product of two ±1 vectors of length n is
+ *
+ *     a · b = (#agreements) - (#disagreements) = n - 2 popcount(a XOR b)
+ *           = 2 popcount(a XNOR b) - n,
+ *
+ * the identity XNOR-Net (Rastegari et al. 2016) and Larq Compute Engine build on.
+ * Zero tails make the XOR form exact without a mask; the XNOR form must mask them,
+ * because the complement turns every tail 0 into a 1.
+ *
+ * Speed notes (V8, measured by `scripts/bench/kernels.ts`): JavaScript has no
+ * popcount instruction, so the kernels count bits with a Harley-Seal carry-save
+ * adder network (Harley & Seal; Muła, Kurz & Lemire 2018), which folds four words
+ * into one before a 16-bit table lookup, and `binaryGemm` reuses every loaded word
+ * across a 4x4 tile of row pairs.
+ */
+
+function checkCount(n: number, name: string): void {
+	if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
+}
+
+function checkRoom(length: number, needed: number, what: string): void {
+	if (length < needed) throw new RangeError(`${what} holds ${length} elements but ${needed} are needed`);
+}
+
+/**
+ * Number of 32-bit words that hold n bits: ceil(n / 32).
+ * @throws RangeError if n is not a non-negative integer.
+ */
+export function wordsFor(n: number): number {
+	checkCount(n, 'n');
+	return Math.ceil(n / 32);
+}
+
+/** popcount of every 16-bit value; 64 KiB, built once at load. */
+const POP16 = new Uint8Array(65536);
+for (let i = 1; i < 65536; i++) POP16[i] = (i & 1) + POP16[i >>> 1];
+
+/** Mask of the valid bits in the last word of an n-bit vector (all ones when n is a multiple of 32). */
+function tailMask(n: number): number {
+	const r = n & 31;
+	return r === 0 ? -1 : (1 << r) - 1;
+}
+
+/** Pack n values starting at x[xOff] into words starting at out[outOff]; writes whole words, so tails are 0. */
+function packInto(x: ArrayLike<number>, xOff: number, n: number, out: Uint32Array, outOff: number): void {
+	const full = n >>> 5;
+	let i = xOff;
+	for (let w = 0; w < full; w++) {
+		let word = 0;
+		// `+(bool)` compiles to a flag move; an `if` here mispredicts on random signs.
+		for (let b = 0; b < 32; b++, i++) word |= +(x[i] >= 0) << b;
+		out[outOff + w] = word;
+	}
+	const rem = n & 31;
+	if (rem !== 0) {
+		let word = 0;
+		for (let b = 0; b < rem; b++, i++) word |= +(x[i] >= 0) << b;
+		out[outOff + full] = word;
+	}
+}
+
+/**
+ * Pack the signs of n values into bits: bit i is 1 iff `x[i] >= 0` (so 0 and -0
+ * give +1, NaN gives -1). Output: wordsFor(n) words written at `out[outOffset..]`,
+ * whole words, so the tail bits past n are 0 even if `out` held garbage.
+ *
+ * @param x values, length >= n
+ * @param n number of values to pack (default x.length)
+ * @param out destination; allocated (length outOffset + wordsFor(n)) when omitted
+ * @param outOffset first word to write
+ * @returns `out` (or the new array)
+ * @throws RangeError if n or outOffset is invalid, x is shorter than n, or out is too short.
+ */
+export function packSigns(x: ArrayLike<number>, n: number = x.length, out?: Uint32Array, outOffset = 0): Uint32Array {
+	checkCount(n, 'n');
+	checkCount(outOffset, 'outOffset');
+	checkRoom(x.length, n, 'x');
+	const words = wordsFor(n);
+	const o = out ?? new Uint32Array(outOffset + words);
+	checkRoom(o.length, outOffset + words, 'out');
+	packInto(x, 0, n, o, outOffset);
+	return o;
+}
+
+/**
+ * Pack each row of a row-major matrix X [rows, cols] into sign bits. Row r occupies
+ * words `r * wordsFor(cols) .. (r + 1) * wordsFor(cols) - 1` of the result (the
+ * layout `binaryGemm` reads), each row with zero tail bits. A dense layer's weights
+ * W [out, in] pack to `out` rows of `wordsFor(in)` words.
+ *
+ * @returns `out` (or a new Uint32Array of rows * wordsFor(cols) words)
+ * @throws RangeError if X holds fewer than rows * cols values or out is too short.
+ */
+export function packRows(X: ArrayLike<number>, rows: number, cols: number, out?: Uint32Array): Uint32Array {
+	checkCount(rows, 'rows');
+	checkCount(cols, 'cols');
+	checkRoom(X.length, rows * cols, 'X');
+	const wpr = wordsFor(cols);
+	const o = out ?? new Uint32Array(rows * wpr);
+	checkRoom(o.length, rows * wpr, 'out');
+	for (let r = 0; r < rows; r++) packInto(X, r * cols, cols, o, r * wpr);
+	return o;
+}
+
+/**
+ * Unpack n sign bits into a Float32Array of ±1 (bit 1 -> +1, bit 0 -> -1): the
+ * inverse of `packSigns` on its ±1 image.
+ *
+ * @param words packed bits, length >= wordsFor(n)
+ * @param n number of elements
+ * @param out destination of length >= n (allocated when omitted)
+ * @throws RangeError if words or out is too short.
+ */
+export function unpackSigns(words: Uint32Array, n: number, out?: Float32Array): Float32Array {
+	checkCount(n, 'n');
+	checkRoom(words.length, wordsFor(n), 'words');
+	const o = out ?? new Float32Array(n);
+	checkRoom(o.length, n, 'out');
+	for (let i = 0; i < n; i++) o[i] = (((words[i >>> 5] >>> (i & 31)) & 1) << 1) - 1;
+	return o;
+}
+
+/**
+ * Number of set bits in the low 32 bits of x, by the SWAR method: sum adjacent
+ * bits, then pairs, then nibbles, then add the four byte counts with one multiply
+ * (Warren, Hacker's Delight, ch. 5). Accepts int32 or uint32 inputs alike.
+ */
+export function popcount32(x: number): number {
+	x = (x - ((x >>> 1) & 0x55555555)) | 0;
+	x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+	x = (x + (x >>> 4)) & 0x0f0f0f0f;
+	return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
+ * Total number of set bits in `count` words of `words` starting at `offset`.
+ * @throws RangeError if the range runs past the array.
+ */
+export function popcountArray(words: Uint32Array, count: number = words.length, offset = 0): number {
+	checkCount(count, 'count');
+	checkCount(offset, 'offset');
+	checkRoom(words.length, offset + count, 'words');
+	let c = 0;
+	for (let w = offset, e = offset + count; w < e; w++) {
+		const x = words[w];
+		c += POP16[x & 0xffff] + POP16[x >>> 16];
+	}
+	return c;
+}
+
+/**
+ * popcount(a XOR b) over `words` whole words. A Harley-Seal carry-save adder
+ * (CSA) network folds every four XOR words into one "fours" word, so only one in
+ * four words needs a table lookup; `ones` and `twos` carry the remainder.
+ */
+function xorPopcount(a: Uint32Array, aOff: number, b: Uint32Array, bOff: number, words: number): number {
+	let ones = 0, twos = 0, fours = 0, w = 0;
+	for (; w + 4 <= words; w += 4) {
+		const x0 = a[aOff + w] ^ b[bOff + w], x1 = a[aOff + w + 1] ^ b[bOff + w + 1];
+		const x2 = a[aOff + w + 2] ^ b[bOff + w + 2], x3 = a[aOff + w + 3] ^ b[bOff + w + 3];
+		// CSA(ones, x0, x1) -> (ones, t0); CSA(ones, x2, x3) -> (ones, t1); CSA(twos, t0, t1) -> (twos, f).
+		let u = ones ^ x0;
+		const t0 = (ones & x0) | (u & x1);
+		ones = u ^ x1;
+		u = ones ^ x2;
+		const t1 = (ones & x2) | (u & x3);
+		ones = u ^ x3;
+		u = twos ^ t0;
+		const f = (twos & t0) | (u & t1);
+		twos = u ^ t1;
+		fours += POP16[f & 0xffff] + POP16[f >>> 16];
+	}
+	let total = 4 * fours + 2 * popcount32(twos) + popcount32(ones);
+	for (; w < words; w++) total += popcount32(a[aOff + w] ^ b[bOff + w]);
+	return total;
+}
+
+function checkDotArgs(a: Uint32Array, b: Uint32Array, n: number, aOff: number, bOff: number): number {
+	checkCount(n, 'n');
+	checkCount(aOff, 'aOff');
+	checkCount(bOff, 'bOff');
+	const words = wordsFor(n);
+	checkRoom(a.length, aOff + words, 'a');
+	checkRoom(b.length, bOff + words, 'b');
+	return words;
+}
+
+/**
+ * Dot product of two packed ±1 vectors of length n, in the XOR form
+ *
+ *     a · b = n - 2 popcount(a XOR b).
+ *
+ * Relies on zero tail bits in both operands (as `packSigns` writes them): a 0
+ * tail XOR a 0 tail counts nothing. Rastegari et al. 2016 (XNOR-Net); Larq
+ * Compute Engine's output transform.
+ *
+ * @param a packed words, vector starts at word aOff
+ * @param b packed words, vector starts at word bOff
+ * @param n number of valid elements (bits)
+ * @returns an integer in [-n, n]
+ * @throws RangeError if either array holds fewer than wordsFor(n) words past its offset.
+ */
+export function binaryDotXor(a: Uint32Array, b: Uint32Array, n: number, aOff = 0, bOff = 0): number {
+	const words = checkDotArgs(a, b, n, aOff, bOff);
+	return n - 2 * xorPopcount(a, aOff, b, bOff, words);
+}
+
+/**
+ * Dot product of two packed ±1 vectors of length n, in the XNOR form the
+ * XNOR-Net paper writes,
+ *
+ *     a · b = 2 popcount(a XNOR b) - n,
+ *
+ * counting only the n valid bits: XNOR turns the zero tails into ones, so the
+ * last word is masked. Always equal to `binaryDotXor` on zero-tail operands.
+ *
+ * @returns an integer in [-n, n]
+ * @throws RangeError if either array holds fewer than wordsFor(n) words past its offset.
+ */
+export function binaryDotXnor(a: Uint32Array, b: Uint32Array, n: number, aOff = 0, bOff = 0): number {
+	checkDotArgs(a, b, n, aOff, bOff);
+	const full = n >>> 5;
+	let agree = 0;
+	for (let w = 0; w < full; w++) agree += popcount32(~(a[aOff + w] ^ b[bOff + w]));
+	if ((n & 31) !== 0) agree += popcount32(~(a[aOff + full] ^ b[bOff + full]) & tailMask(n));
+	return 2 * agree - n;
+}
+
+/** Packed operands of binaryGemm, grown on demand and reused (JS is single-threaded per worker). */
+let gemmScratch = new Uint32Array(0);
+/** The 16 popcounts of an edge tile. */
+const tileCounts = new Int32Array(16);
+
+/**
+ * Binary matrix product by XOR-popcount:
+ *
+ *     C[i*n + j] = Σ_p A_ip B_jp = k - 2 popcount(A_i XOR B_j),   i < m, j < n,
+ *
+ * with A (m rows) and B (n rows) of ±1 values packed by `packRows`: row r at word
+ * r * wordsFor(k), k valid bits per row. This is X · W^T for a binary dense layer
+ * (X: [batch, in] packed as A, W: [out, in] packed as B). Overwrites C [m, n].
+ * Bits past k in each row's last word are ignored (masked while packing the tiles).
+ *
+ * Blocking: B is copied once into panels of 4 rows interleaved word by word, and A
+ * one panel at a time, padded with zero rows to a multiple of 4 and zero words to
+ * a multiple of 4. Each 4x4 tile of outputs then streams the two panels once,
+ * reading 4 words of each of the 8 rows per step and using each word 4 times. Per
+ * row pair, a Harley-Seal carry-save adder network (Muła, Kurz & Lemire 2018) folds
+ * the step's 4 XOR words into running `ones` (o) and `twos` (w) words and one
+ * "fours" word whose popcount (a 16-bit table lookup) is added to f; at the end
+ * popcount = 4 f + 2 popcount(w) + popcount(o). The tile is unrolled by hand
+ * because V8 keeps scalars, not array elements, in registers.
+ * Exact integer arithmetic: the result does not depend on the blocking.
+ *
+ * @param C Int32Array or Float32Array of length >= m * n (|C_ij| <= k, exact in both)
+ * @throws RangeError if a dimension is invalid or an array is too short.
+ */
+export function binaryGemm(A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number): void {
+	checkCount(m, 'm');
+	checkCount(n, 'n');
+	checkCount(k, 'k');
+	const W = wordsFor(k);
+	checkRoom(A.length, m * W, 'A');
+	checkRoom(B.length, n * W, 'B');
+	checkRoom(C.length, m * n, 'C');
+	if (m === 0 || n === 0) return;
+	const Wp = (W + 3) & ~3; // a tile step reads 4 words per row
+	const panel = 4 * Wp;
+	const nPanels = (n + 3) >>> 2;
+	const size = panel * (1 + nPanels);
+	if (gemmScratch.length < size) gemmScratch = new Uint32Array(size);
+	const S = gemmScratch, T = POP16;
+	const last = tailMask(k);
+	for (let jp = 0; jp < nPanels; jp++) packPanel(B, n, W, Wp, jp * 4, last, S, panel * (1 + jp));
+	for (let i = 0; i < m; i += 4) {
+		packPanel(A, m, W, Wp, i, last, S, 0);
+		for (let jp = 0; jp < nPanels; jp++) {
+			// aRU / bCU: word u of row r (c) of the A (B) panel in this step. oRC, wRC: the
+			// running ones and twos words of row pair (r, c); fRC: its count of fours.
+			let qa = 0, qb = panel * (1 + jp);
+			const qEnd = panel;
+			let o00 = 0, w00 = 0, f00 = 0, o01 = 0, w01 = 0, f01 = 0, o02 = 0, w02 = 0, f02 = 0, o03 = 0, w03 = 0, f03 = 0;
+			let o10 = 0, w10 = 0, f10 = 0, o11 = 0, w11 = 0, f11 = 0, o12 = 0, w12 = 0, f12 = 0, o13 = 0, w13 = 0, f13 = 0;
+			let o20 = 0, w20 = 0, f20 = 0, o21 = 0, w21 = 0, f21 = 0, o22 = 0, w22 = 0, f22 = 0, o23 = 0, w23 = 0, f23 = 0;
+			let o30 = 0, w30 = 0, f30 = 0, o31 = 0, w31 = 0, f31 = 0, o32 = 0, w32 = 0, f32 = 0, o33 = 0, w33 = 0, f33 = 0;
+			for (; qa < qEnd; qa += 16, qb += 16) {
+				const a00 = S[qa], a10 = S[qa + 1], a20 = S[qa + 2], a30 = S[qa + 3];
+				const b00 = S[qb], b10 = S[qb + 1], b20 = S[qb + 2], b30 = S[qb + 3];
+				const a01 = S[qa + 4], a11 = S[qa + 5], a21 = S[qa + 6], a31 = S[qa + 7];
+				const b01 = S[qb + 4], b11 = S[qb + 5], b21 = S[qb + 6], b31 = S[qb + 7];
+				const a02 = S[qa + 8], a12 = S[qa + 9], a22 = S[qa + 10], a32 = S[qa + 11];
+				const b02 = S[qb + 8], b12 = S[qb + 9], b22 = S[qb + 10], b32 = S[qb + 11];
+				const a03 = S[qa + 12], a13 = S[qa + 13], a23 = S[qa + 14], a33 = S[qa + 15];
+				const b03 = S[qb + 12], b13 = S[qb + 13], b23 = S[qb + 14], b33 = S[qb + 15];
+				// Each block: CSA(o, x0, x1) -> (o, t0); CSA(o, x2, x3) -> (o, t1); CSA(w, t0, t1) -> (w, f).
+				{
+					const x0 = a00 ^ b00, x1 = a01 ^ b01, x2 = a02 ^ b02, x3 = a03 ^ b03;
+					let u = o00 ^ x0;
+					const t0 = (o00 & x0) | (u & x1);
+					o00 = u ^ x1;
+					u = o00 ^ x2;
+					const t1 = (o00 & x2) | (u & x3);
+					o00 = u ^ x3;
+					u = w00 ^ t0;
+					const f = (w00 & t0) | (u & t1);
+					w00 = u ^ t1;
+					f00 = (f00 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a00 ^ b10, x1 = a01 ^ b11, x2 = a02 ^ b12, x3 = a03 ^ b13;
+					let u = o01 ^ x0;
+					const t0 = (o01 & x0) | (u & x1);
+					o01 = u ^ x1;
+					u = o01 ^ x2;
+					const t1 = (o01 & x2) | (u & x3);
+					o01 = u ^ x3;
+					u = w01 ^ t0;
+					const f = (w01 & t0) | (u & t1);
+					w01 = u ^ t1;
+					f01 = (f01 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a00 ^ b20, x1 = a01 ^ b21, x2 = a02 ^ b22, x3 = a03 ^ b23;
+					let u = o02 ^ x0;
+					const t0 = (o02 & x0) | (u & x1);
+					o02 = u ^ x1;
+					u = o02 ^ x2;
+					const t1 = (o02 & x2) | (u & x3);
+					o02 = u ^ x3;
+					u = w02 ^ t0;
+					const f = (w02 & t0) | (u & t1);
+					w02 = u ^ t1;
+					f02 = (f02 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a00 ^ b30, x1 = a01 ^ b31, x2 = a02 ^ b32, x3 = a03 ^ b33;
+					let u = o03 ^ x0;
+					const t0 = (o03 & x0) | (u & x1);
+					o03 = u ^ x1;
+					u = o03 ^ x2;
+					const t1 = (o03 & x2) | (u & x3);
+					o03 = u ^ x3;
+					u = w03 ^ t0;
+					const f = (w03 & t0) | (u & t1);
+					w03 = u ^ t1;
+					f03 = (f03 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a10 ^ b00, x1 = a11 ^ b01, x2 = a12 ^ b02, x3 = a13 ^ b03;
+					let u = o10 ^ x0;
+					const t0 = (o10 & x0) | (u & x1);
+					o10 = u ^ x1;
+					u = o10 ^ x2;
+					const t1 = (o10 & x2) | (u & x3);
+					o10 = u ^ x3;
+					u = w10 ^ t0;
+					const f = (w10 & t0) | (u & t1);
+					w10 = u ^ t1;
+					f10 = (f10 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a10 ^ b10, x1 = a11 ^ b11, x2 = a12 ^ b12, x3 = a13 ^ b13;
+					let u = o11 ^ x0;
+					const t0 = (o11 & x0) | (u & x1);
+					o11 = u ^ x1;
+					u = o11 ^ x2;
+					const t1 = (o11 & x2) | (u & x3);
+					o11 = u ^ x3;
+					u = w11 ^ t0;
+					const f = (w11 & t0) | (u & t1);
+					w11 = u ^ t1;
+					f11 = (f11 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a10 ^ b20, x1 = a11 ^ b21, x2 = a12 ^ b22, x3 = a13 ^ b23;
+					let u = o12 ^ x0;
+					const t0 = (o12 & x0) | (u & x1);
+					o12 = u ^ x1;
+					u = o12 ^ x2;
+					const t1 = (o12 & x2) | (u & x3);
+					o12 = u ^ x3;
+					u = w12 ^ t0;
+					const f = (w12 & t0) | (u & t1);
+					w12 = u ^ t1;
+					f12 = (f12 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a10 ^ b30, x1 = a11 ^ b31, x2 = a12 ^ b32, x3 = a13 ^ b33;
+					let u = o13 ^ x0;
+					const t0 = (o13 & x0) | (u & x1);
+					o13 = u ^ x1;
+					u = o13 ^ x2;
+					const t1 = (o13 & x2) | (u & x3);
+					o13 = u ^ x3;
+					u = w13 ^ t0;
+					const f = (w13 & t0) | (u & t1);
+					w13 = u ^ t1;
+					f13 = (f13 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a20 ^ b00, x1 = a21 ^ b01, x2 = a22 ^ b02, x3 = a23 ^ b03;
+					let u = o20 ^ x0;
+					const t0 = (o20 & x0) | (u & x1);
+					o20 = u ^ x1;
+					u = o20 ^ x2;
+					const t1 = (o20 & x2) | (u & x3);
+					o20 = u ^ x3;
+					u = w20 ^ t0;
+					const f = (w20 & t0) | (u & t1);
+					w20 = u ^ t1;
+					f20 = (f20 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a20 ^ b10, x1 = a21 ^ b11, x2 = a22 ^ b12, x3 = a23 ^ b13;
+					let u = o21 ^ x0;
+					const t0 = (o21 & x0) | (u & x1);
+					o21 = u ^ x1;
+					u = o21 ^ x2;
+					const t1 = (o21 & x2) | (u & x3);
+					o21 = u ^ x3;
+					u = w21 ^ t0;
+					const f = (w21 & t0) | (u & t1);
+					w21 = u ^ t1;
+					f21 = (f21 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a20 ^ b20, x1 = a21 ^ b21, x2 = a22 ^ b22, x3 = a23 ^ b23;
+					let u = o22 ^ x0;
+					const t0 = (o22 & x0) | (u & x1);
+					o22 = u ^ x1;
+					u = o22 ^ x2;
+					const t1 = (o22 & x2) | (u & x3);
+					o22 = u ^ x3;
+					u = w22 ^ t0;
+					const f = (w22 & t0) | (u & t1);
+					w22 = u ^ t1;
+					f22 = (f22 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a20 ^ b30, x1 = a21 ^ b31, x2 = a22 ^ b32, x3 = a23 ^ b33;
+					let u = o23 ^ x0;
+					const t0 = (o23 & x0) | (u & x1);
+					o23 = u ^ x1;
+					u = o23 ^ x2;
+					const t1 = (o23 & x2) | (u & x3);
+					o23 = u ^ x3;
+					u = w23 ^ t0;
+					const f = (w23 & t0) | (u & t1);
+					w23 = u ^ t1;
+					f23 = (f23 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a30 ^ b00, x1 = a31 ^ b01, x2 = a32 ^ b02, x3 = a33 ^ b03;
+					let u = o30 ^ x0;
+					const t0 = (o30 & x0) | (u & x1);
+					o30 = u ^ x1;
+					u = o30 ^ x2;
+					const t1 = (o30 & x2) | (u & x3);
+					o30 = u ^ x3;
+					u = w30 ^ t0;
+					const f = (w30 & t0) | (u & t1);
+					w30 = u ^ t1;
+					f30 = (f30 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a30 ^ b10, x1 = a31 ^ b11, x2 = a32 ^ b12, x3 = a33 ^ b13;
+					let u = o31 ^ x0;
+					const t0 = (o31 & x0) | (u & x1);
+					o31 = u ^ x1;
+					u = o31 ^ x2;
+					const t1 = (o31 & x2) | (u & x3);
+					o31 = u ^ x3;
+					u = w31 ^ t0;
+					const f = (w31 & t0) | (u & t1);
+					w31 = u ^ t1;
+					f31 = (f31 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a30 ^ b20, x1 = a31 ^ b21, x2 = a32 ^ b22, x3 = a33 ^ b23;
+					let u = o32 ^ x0;
+					const t0 = (o32 & x0) | (u & x1);
+					o32 = u ^ x1;
+					u = o32 ^ x2;
+					const t1 = (o32 & x2) | (u & x3);
+					o32 = u ^ x3;
+					u = w32 ^ t0;
+					const f = (w32 & t0) | (u & t1);
+					w32 = u ^ t1;
+					f32 = (f32 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+				{
+					const x0 = a30 ^ b30, x1 = a31 ^ b31, x2 = a32 ^ b32, x3 = a33 ^ b33;
+					let u = o33 ^ x0;
+					const t0 = (o33 & x0) | (u & x1);
+					o33 = u ^ x1;
+					u = o33 ^ x2;
+					const t1 = (o33 & x2) | (u & x3);
+					o33 = u ^ x3;
+					u = w33 ^ t0;
+					const f = (w33 & t0) | (u & t1);
+					w33 = u ^ t1;
+					f33 = (f33 + T[f & 0xffff] + T[f >>> 16]) | 0;
+				}
+			}
+			// popcount(A_r XOR B_c) = 4 fRC + 2 popcount(wRC) + popcount(oRC).
+			const j = jp * 4;
+			if (i + 4 <= m && j + 4 <= n) {
+				let o = i * n + j;
+				C[o] = k - 2 * (4 * f00 + 2 * (T[w00 & 0xffff] + T[w00 >>> 16]) + (T[o00 & 0xffff] + T[o00 >>> 16]));
+				C[o + 1] = k - 2 * (4 * f01 + 2 * (T[w01 & 0xffff] + T[w01 >>> 16]) + (T[o01 & 0xffff] + T[o01 >>> 16]));
+				C[o + 2] = k - 2 * (4 * f02 + 2 * (T[w02 & 0xffff] + T[w02 >>> 16]) + (T[o02 & 0xffff] + T[o02 >>> 16]));
+				C[o + 3] = k - 2 * (4 * f03 + 2 * (T[w03 & 0xffff] + T[w03 >>> 16]) + (T[o03 & 0xffff] + T[o03 >>> 16]));
+				o += n;
+				C[o] = k - 2 * (4 * f10 + 2 * (T[w10 & 0xffff] + T[w10 >>> 16]) + (T[o10 & 0xffff] + T[o10 >>> 16]));
+				C[o + 1] = k - 2 * (4 * f11 + 2 * (T[w11 & 0xffff] + T[w11 >>> 16]) + (T[o11 & 0xffff] + T[o11 >>> 16]));
+				C[o + 2] = k - 2 * (4 * f12 + 2 * (T[w12 & 0xffff] + T[w12 >>> 16]) + (T[o12 & 0xffff] + T[o12 >>> 16]));
+				C[o + 3] = k - 2 * (4 * f13 + 2 * (T[w13 & 0xffff] + T[w13 >>> 16]) + (T[o13 & 0xffff] + T[o13 >>> 16]));
+				o += n;
+				C[o] = k - 2 * (4 * f20 + 2 * (T[w20 & 0xffff] + T[w20 >>> 16]) + (T[o20 & 0xffff] + T[o20 >>> 16]));
+				C[o + 1] = k - 2 * (4 * f21 + 2 * (T[w21 & 0xffff] + T[w21 >>> 16]) + (T[o21 & 0xffff] + T[o21 >>> 16]));
+				C[o + 2] = k - 2 * (4 * f22 + 2 * (T[w22 & 0xffff] + T[w22 >>> 16]) + (T[o22 & 0xffff] + T[o22 >>> 16]));
+				C[o + 3] = k - 2 * (4 * f23 + 2 * (T[w23 & 0xffff] + T[w23 >>> 16]) + (T[o23 & 0xffff] + T[o23 >>> 16]));
+				o += n;
+				C[o] = k - 2 * (4 * f30 + 2 * (T[w30 & 0xffff] + T[w30 >>> 16]) + (T[o30 & 0xffff] + T[o30 >>> 16]));
+				C[o + 1] = k - 2 * (4 * f31 + 2 * (T[w31 & 0xffff] + T[w31 >>> 16]) + (T[o31 & 0xffff] + T[o31 >>> 16]));
+				C[o + 2] = k - 2 * (4 * f32 + 2 * (T[w32 & 0xffff] + T[w32 >>> 16]) + (T[o32 & 0xffff] + T[o32 >>> 16]));
+				C[o + 3] = k - 2 * (4 * f33 + 2 * (T[w33 & 0xffff] + T[w33 >>> 16]) + (T[o33 & 0xffff] + T[o33 >>> 16]));
+			} else {
+				const counts = tileCounts;
+				counts[0] = 4 * f00 + 2 * (T[w00 & 0xffff] + T[w00 >>> 16]) + (T[o00 & 0xffff] + T[o00 >>> 16]);
+				counts[1] = 4 * f01 + 2 * (T[w01 & 0xffff] + T[w01 >>> 16]) + (T[o01 & 0xffff] + T[o01 >>> 16]);
+				counts[2] = 4 * f02 + 2 * (T[w02 & 0xffff] + T[w02 >>> 16]) + (T[o02 & 0xffff] + T[o02 >>> 16]);
+				counts[3] = 4 * f03 + 2 * (T[w03 & 0xffff] + T[w03 >>> 16]) + (T[o03 & 0xffff] + T[o03 >>> 16]);
+				counts[4] = 4 * f10 + 2 * (T[w10 & 0xffff] + T[w10 >>> 16]) + (T[o10 & 0xffff] + T[o10 >>> 16]);
+				counts[5] = 4 * f11 + 2 * (T[w11 & 0xffff] + T[w11 >>> 16]) + (T[o11 & 0xffff] + T[o11 >>> 16]);
+				counts[6] = 4 * f12 + 2 * (T[w12 & 0xffff] + T[w12 >>> 16]) + (T[o12 & 0xffff] + T[o12 >>> 16]);
+				counts[7] = 4 * f13 + 2 * (T[w13 & 0xffff] + T[w13 >>> 16]) + (T[o13 & 0xffff] + T[o13 >>> 16]);
+				counts[8] = 4 * f20 + 2 * (T[w20 & 0xffff] + T[w20 >>> 16]) + (T[o20 & 0xffff] + T[o20 >>> 16]);
+				counts[9] = 4 * f21 + 2 * (T[w21 & 0xffff] + T[w21 >>> 16]) + (T[o21 & 0xffff] + T[o21 >>> 16]);
+				counts[10] = 4 * f22 + 2 * (T[w22 & 0xffff] + T[w22 >>> 16]) + (T[o22 & 0xffff] + T[o22 >>> 16]);
+				counts[11] = 4 * f23 + 2 * (T[w23 & 0xffff] + T[w23 >>> 16]) + (T[o23 & 0xffff] + T[o23 >>> 16]);
+				counts[12] = 4 * f30 + 2 * (T[w30 & 0xffff] + T[w30 >>> 16]) + (T[o30 & 0xffff] + T[o30 >>> 16]);
+				counts[13] = 4 * f31 + 2 * (T[w31 & 0xffff] + T[w31 >>> 16]) + (T[o31 & 0xffff] + T[o31 >>> 16]);
+				counts[14] = 4 * f32 + 2 * (T[w32 & 0xffff] + T[w32 >>> 16]) + (T[o32 & 0xffff] + T[o32 >>> 16]);
+				counts[15] = 4 * f33 + 2 * (T[w33 & 0xffff] + T[w33 >>> 16]) + (T[o33 & 0xffff] + T[o33 >>> 16]);
+				const rows = Math.min(4, m - i), cols = Math.min(4, n - j);
+				for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) C[(i + r) * n + j + c] = k - 2 * counts[r * 4 + c];
+			}
+		}
+	}
+}
+
+/** Copy rows r0..r0+3 of X (rows of W words) into S at `off`, interleaved word by word, zero-padded. */
+function packPanel(X: Uint32Array, rows: number, W: number, Wp: number, r0: number, last: number, S: Uint32Array, off: number): void {
+	for (let r = 0; r < 4; r++) {
+		const row = r0 + r;
+		let q = off + r;
+		if (row < rows) {
+			const base = row * W;
+			for (let w = 0; w < W - 1; w++, q += 4) S[q] = X[base + w];
+			if (W > 0) {
+				S[q] = X[base + W - 1] & last;
+				q += 4;
+			}
+			for (let w = W; w < Wp; w++, q += 4) S[q] = 0;
+		} else {
+			for (let w = 0; w < Wp; w++, q += 4) S[q] = 0;
+		}
+	}
+}
+
+/**
+ * Split k-bit unsigned integers into bit planes: plane i holds bit i of every
+ * value, packed with the sign-bit layout (value j at word j >>> 5, bit j & 31,
+ * zero tail). Used for bit-serial products of quantised activations and weights
+ * (Zhou et al. 2016, DoReFa-Net).
+ *
+ * @param values integers in [0, 2^bits)
+ * @param bits plane count, 1..16
+ * @returns `bits` arrays of wordsFor(values.length) words, least significant plane first
+ * @throws RangeError if bits is out of range or a value is not an integer in [0, 2^bits).
+ */
+export function toBitPlanes(values: ArrayLike<number>, bits: number): Uint32Array[] {
+	if (!Number.isInteger(bits) || bits < 1 || bits > 16) throw new RangeError(`bits must be an integer in 1..16, got ${bits}`);
+	const n = values.length, words = wordsFor(n), limit = 2 ** bits;
+	const planes = Array.from({ length: bits }, () => new Uint32Array(words));
+	for (let j = 0; j < n; j++) {
+		const v = values[j];
+		if (!Number.isInteger(v) || v < 0 || v >= limit) throw new RangeError(`values[${j}] = ${v} is not an integer in [0, ${limit})`);
+		const w = j >>> 5, bit = 1 << (j & 31);
+		for (let i = 0; i < bits; i++) if ((v >>> i) & 1) planes[i][w] |= bit;
+	}
+	return planes;
+}
+
+/**
+ * Reassemble n unsigned integers from bit planes (least significant first):
+ * value j = Σ_i 2^i bit_j(plane i). Inverse of `toBitPlanes`.
+ *
+ * @param planes 1..32 planes, each with at least wordsFor(n) words
+ * @throws RangeError if there are no planes, more than 32, or a plane is too short.
+ */
+export function fromBitPlanes(planes: readonly Uint32Array[], n: number): Uint32Array {
+	checkCount(n, 'n');
+	if (planes.length < 1 || planes.length > 32) throw new RangeError(`need 1..32 bit planes, got ${planes.length}`);
+	const words = wordsFor(n);
+	planes.forEach((p, i) => checkRoom(p.length, words, `planes[${i}]`));
+	const out = new Uint32Array(n);
+	for (let j = 0; j < n; j++) {
+		const w = j >>> 5, s = j & 31;
+		let v = 0;
+		for (let i = 0; i < planes.length; i++) v |= ((planes[i][w] >>> s) & 1) << i;
+		out[j] = v;
+	}
+	return out;
+}
+
+/**
+ * popcount(a AND b) over `words` whole words starting at aOff and bOff: the
+ * number of positions where both bit vectors are 1.
+ * @throws RangeError if either range runs past its array.
+ */
+export function andPopcount(a: Uint32Array, b: Uint32Array, words: number, aOff = 0, bOff = 0): number {
+	checkCount(words, 'words');
+	checkCount(aOff, 'aOff');
+	checkCount(bOff, 'bOff');
+	checkRoom(a.length, aOff + words, 'a');
+	checkRoom(b.length, bOff + words, 'b');
+	let c = 0;
+	for (let w = 0; w < words; w++) {
+		const x = a[aOff + w] & b[bOff + w];
+		c += POP16[x & 0xffff] + POP16[x >>> 16];
+	}
+	return c;
+}
+
+/**
+ * Bit-serial dot product of two vectors of n unsigned integers given as bit planes
+ * (DoReFa-Net, Zhou et al. 2016, eq. 3):
+ *
+ *     a · b = Σ_i Σ_j 2^(i+j) popcount(a_i AND b_j).
+ *
+ * Only the first n bits of each plane count (the last word is masked). Exact while
+ * the result stays below 2^53 (always, for bits <= 16 and n < 2^20).
+ *
+ * @param aPlanes planes of a, least significant first, each >= wordsFor(n) words
+ * @param bPlanes planes of b, likewise (the two may have different bit widths)
+ * @throws RangeError if a plane is too short.
+ */
+export function bitSerialDot(aPlanes: readonly Uint32Array[], bPlanes: readonly Uint32Array[], n: number): number {
+	checkCount(n, 'n');
+	const words = wordsFor(n), full = n >>> 5, last = tailMask(n);
+	aPlanes.forEach((p, i) => checkRoom(p.length, words, `aPlanes[${i}]`));
+	bPlanes.forEach((p, i) => checkRoom(p.length, words, `bPlanes[${i}]`));
+	let sum = 0;
+	for (let i = 0; i < aPlanes.length; i++) {
+		const a = aPlanes[i];
+		for (let j = 0; j < bPlanes.length; j++) {
+			const b = bPlanes[j];
+			let c = andPopcount(a, b, full);
+			if (full < words) c += popcount32(a[full] & b[full] & last);
+			sum += 2 ** (i + j) * c;
+		}
+	}
+	return sum;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
+import { FormatError } from './bytes';
+import { Trainer, evaluateModel } from './train';
+import { mlpConfig, type MlpSpec } from './mlp';
+import { makeSynthetic } from './data/synthetic';
+
+const data = makeSynthetic('moons', { n: 300, seed: 2 });
+
+function trained(spec: Partial<MlpSpec>) {
+	const t = new Trainer(
+		{ model: mlpConfig({ inputSize: 2, classes: 2, hidden: [40, 33], batchnorm: true, ...spec }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 4 },
+		data
+	);
+	for (let i = 0; i < 20; i++) t.step();
+	return t;
+}
+
+const specs: Partial<MlpSpec>[] = [
+	{},
+	{ weights: 'binary', input: 'sign' },
+	{ weights: 'scaled', input: 'sign' },
+	{ weights: ['float', 'multibase', 'binary'], input: 'multibase', bases: 3, inputBases: 2 },
+	{ weights: 'multibase', input: 'float', bases: 2, batchnorm: false }
+];
+
+describe('model file', () => {
+	for (const spec of specs)
+		it(`round-trips ${JSON.stringify(spec)} with identical outputs and size = packedBytes + header`, () => {
+			const t = trained(spec);
+			const before = evaluateModel(t.model, data, 'test');
+			const logitsBefore = Float32Array.from(t.model.forward(data.testX, data.nTest, { training: false }));
+			const bytes = exportModel(t.model, { dataset: 'moons', seed: 4 });
+			const json = new TextEncoder().encode(JSON.stringify({ model: t.model.config, meta: { dataset: 'moons', seed: 4 } }));
+			expect(bytes.length).toBe(t.model.memory().packedBytes + MODEL_FIXED_BYTES + json.length);
+			const { model, meta } = importModel(bytes);
+			expect(meta).toEqual({ dataset: 'moons', seed: 4 });
+			expect(model.config).toEqual(t.model.config);
+			const logitsAfter = model.forward(data.testX, data.nTest, { training: false });
+			expect(Array.from(logitsAfter)).toEqual(Array.from(logitsBefore));
+			expect(evaluateModel(model, data, 'test')).toEqual(before);
+		});
+
+	const bytes = exportModel(trained({ weights: 'binary', input: 'sign' }).model);
+
+	it('says a truncated file is truncated, at every cut', () => {
+		for (let cut = 0; cut < bytes.length; cut += 7) {
+			const f = bytes.slice(0, cut);
+			expect(() => importModel(f)).toThrow(FormatError);
+			if (cut >= 16) expect(() => importModel(f)).toThrow(/truncated|corrupt/);
+		}
+		expect(() => importModel(bytes.slice(0, bytes.length - 8))).toThrow(/truncated model file/);
+	});
+
+	it('says a flipped byte makes the file corrupt', () => {
+		for (const at of [20, bytes.length - 30, bytes.length - 1]) {
+			const f = bytes.slice();
+			f[at] ^= 0x10;
+			expect(() => importModel(f)).toThrow(/corrupt/);
+		}
+	});
+
+	it('says a foreign file is not a model file, and a newer version is not readable', () => {
+		const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(0));
+		expect(() => importModel(png)).toThrow(/not a Bitwise model file/);
+		expect(() => importModel(new Uint8Array(3))).toThrow(/only 3 bytes/);
+		const v2 = bytes.slice();
+		v2[4] = 2;
+		expect(() => importModel(v2)).toThrow(/format version 2/);
+		const extra = new Uint8Array(bytes.length + 4);
+		extra.set(bytes);
+		expect(() => importModel(extra)).toThrow(FormatError);
+	});
+});

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, dotLoss, finiteDiff, randArray, randn, relErr, someIndices } from '../../../../tests/unit/helpers';
+import type { DenseConfig, InputMode, WeightMode } from '../config';
+import { estimator } from '../ste';
+import { Dense } from './dense';
+
+const clipped = estimator('clipped');
+
+function make(inSize: number, cfg: Partial<DenseConfig>, seed = 1) {
+	return new Dense('d', inSize, { type: 'dense', units: 5, ...cfg }, clipped, createRng(seed));
+}
+
+describe('Dense, float weights and inputs', () => {
+	it('computes x W^T + b', () => {
+		const rng = createRng(2);
+		const d = make(7, {});
+		const x = randArray(rng, 3 * 7);
+		const y = d.forward(x, 3, { training: true });
+		for (let r = 0; r < 3; r++)
+			for (let j = 0; j < 5; j++) {
+				let s = d.b!.value[j];
+				for (let c = 0; c < 7; c++) s += x[r * 7 + c] * d.W.value[j * 7 + c];
+				expect(y[r * 5 + j]).toBeCloseTo(s, 5);
+			}
+	});
+
+	it('has gradients for W, b and x that agree with central finite differences', () => {
+		const rng = createRng(3);
+		const B = 4, n = 37;
+		const d = make(n, {});
+		const x = randArray(rng, B * n);
+		const r = randn(rng, B * 5);
+		const f = () => dotLoss(d.forward(x, B, { training: true }), r);
+		f();
+		const dx = Float32Array.from(d.backward(r, B, true)!);
+		const gW = Float32Array.from(d.W.grad), gb = Float32Array.from(d.b!.grad);
+		const iw = someIndices(rng, gW.length, 12), ix = someIndices(rng, dx.length, 12);
+		finiteDiff(f, d.W.value, iw).forEach((g, k) => expect(relErr(g, gW[iw[k]])).toBeLessThan(1e-2));
+		finiteDiff(f, d.b!.value, [0, 4]).forEach((g, k) => expect(relErr(g, gb[[0, 4][k]])).toBeLessThan(1e-2));
+		finiteDiff(f, x, ix).forEach((g, k) => expect(relErr(g, dx[ix[k]])).toBeLessThan(1e-2));
+	});
+
+	it('skips dL/dx when the model does not need it (first layer)', () => {
+		const d = make(3, {});
+		d.forward(new Float32Array(6), 2, { training: true });
+		expect(d.backward(new Float32Array(10), 2, false)).toBeNull();
+	});
+});
+
+describe('Dense, binary modes', () => {
+	const weightModes: WeightMode[] = ['binary', 'scaled', 'multibase'];
+	const inputModes: InputMode[] = ['sign', 'multibase'];
+
+	it('packed XOR-popcount inference equals the float simulation to the bit, in every binary mode', () => {
+		const rng = createRng(4);
+		for (const weights of weightModes)
+			for (const input of inputModes)
+				for (const n of [1, 31, 32, 33, 70, 129]) {
+					const d = make(n, { weights, input, bases: 3, inputBases: 2 }, n);
+					const B = 1 + rng.int(9);
+					const x = randn(rng, B * n);
+					x[0] = 0; // sign(0) = +1 on both paths
+					const sim = Float32Array.from(d.forward(x, B, { training: false, packed: false }));
+					const packed = Float32Array.from(d.forward(x, B, { training: false, packed: true }));
+					expect(Array.from(packed), `${weights} x ${input}, n=${n}`).toEqual(Array.from(sim));
+				}
+	});
+
+	it('binary weights with sign inputs compute the integer ±1 dot product', () => {
+		const rng = createRng(5);
+		const n = 45, B = 3;
+		const d = make(n, { weights: 'binary', input: 'sign', bias: false });
+		const x = randn(rng, B * n);
+		const y = d.forward(x, B, { training: false });
+		for (let r = 0; r < B; r++)
+			for (let j = 0; j < 5; j++) {
+				let s = 0;
+				for (let c = 0; c < n; c++) s += (x[r * n + c] >= 0 ? 1 : -1) * (d.W.value[j * n + c] >= 0 ? 1 : -1);
+				expect(y[r * 5 + j]).toBe(s);
+			}
+	});
+
+	it('scaled weights use alpha = mean |W_row| (XNOR-Net)', () => {
+		const rng = createRng(6);
+		const n = 20;
+		const d = make(n, { weights: 'scaled', bias: false });
+		const x = randn(rng, n);
+		const y = d.forward(x, 1, { training: true });
+		for (let j = 0; j < 5; j++) {
+			let a = 0, s = 0;
+			for (let c = 0; c < n; c++) a += Math.abs(d.W.value[j * n + c]) / n;
+			for (let c = 0; c < n; c++) s += x[c] * (d.W.value[j * n + c] >= 0 ? 1 : -1);
+			expect(y[j]).toBeCloseTo(a * s, 5);
+		}
+	});
+
+	it('binary weights pass the gradient straight through, zero outside |w| <= 1 (clipped STE)', () => {
+		const rng = createRng(7);
+		const n = 6, B = 2;
+		const d = make(n, { weights: 'binary', bias: false });
+		d.W.value.set([0.5, -0.2, 1, -1, 1.5, -3]); // row 0 covers inside, the inclusive edge, and outside
+		const x = randn(rng, B * n);
+		const dy = randn(rng, B * 5);
+		d.forward(x, B, { training: true });
+		d.backward(dy, B, true);
+		for (let c = 0; c < n; c++) {
+			const dwe = dy[0] * x[c] + dy[5] * x[n + c];
+			const pass = Math.abs(d.W.value[c]) <= 1 ? 1 : 0;
+			expect(d.W.grad[c]).toBeCloseTo(dwe * pass, 5);
+		}
+	});
+
+	it('scaled weights: the gradient through alpha agrees with finite differences (no sign crosses)', () => {
+		const rng = createRng(8);
+		const n = 9, B = 3;
+		const d = make(n, { weights: 'scaled', bias: false, units: 5 });
+		const x = randn(rng, B * n);
+		const r = randn(rng, B * 5);
+		const f = () => {
+			d.invalidate();
+			return dotLoss(d.forward(x, B, { training: true }), r);
+		};
+		f();
+		d.backward(r, B, false);
+		const g = Float32Array.from(d.W.grad);
+		// Subtract the straight-through part alpha_r dL/dg(W); what is left flows through alpha alone,
+		// which is exactly what a small perturbation (one that keeps every sign) measures.
+		const idx = [0, 3, 10, 22, 44].filter((i) => Math.abs(d.W.value[i]) > 0.02);
+		const num = finiteDiff(f, d.W.value, idx, 1e-3);
+		idx.forEach((i, k) => {
+			const row = Math.floor(i / n), c = i % n;
+			let alpha = 0;
+			for (let t = 0; t < n; t++) alpha += Math.abs(d.W.value[row * n + t]) / n;
+			let dwe = 0;
+			for (let b = 0; b < B; b++) dwe += r[b * 5 + row] * x[b * n + c];
+			const viaAlpha = g[i] - alpha * dwe;
+			expect(relErr(viaAlpha, num[k])).toBeLessThan(2e-2);
+		});
+	});
+
+	it('multibase inputs: beta and v gradients agree with finite differences', () => {
+		const rng = createRng(9);
+		const n = 11, B = 4;
+		const d = make(n, { input: 'multibase', inputBases: 3, bias: false });
+		const x = randArray(rng, B * n, -1.5, 1.5);
+		const r = randn(rng, B * 5);
+		const f = () => dotLoss(d.forward(x, B, { training: true }), r);
+		f();
+		d.backward(r, B, true);
+		const gBeta = Float32Array.from(d.beta!.grad);
+		// The output is linear in beta: finite differences are exact up to rounding.
+		finiteDiff(f, d.beta!.value, [0, 1, 2]).forEach((g, k) => expect(relErr(g, gBeta[k])).toBeLessThan(1e-3));
+	});
+
+	it("with the 'true' estimator no gradient reaches binary weights or binarized inputs", () => {
+		const rng = createRng(10);
+		const d = new Dense('d', 8, { type: 'dense', units: 3, weights: 'binary', input: 'sign' }, estimator('true'), rng);
+		d.forward(randn(rng, 16), 2, { training: true });
+		const dx = d.backward(randn(rng, 6), 2, true)!;
+		expect(Array.from(d.W.grad).every((g) => g === 0)).toBe(true);
+		expect(Array.from(dx).every((g) => g === 0)).toBe(true);
+		expect(Array.from(d.b!.grad).some((g) => g !== 0)).toBe(true);
+	});
+});
+
+describe('Dense storage', () => {
+	it('packs binary rows to whole 32-bit words and keeps float parameters as float32', () => {
+		const f = make(70, { weights: 'float' }).storage();
+		expect(f.reduce((s, t) => s + t.packedBytes, 0)).toBe((5 * 70 + 5) * 4);
+		const b = make(70, { weights: 'binary' }).storage();
+		expect(b.reduce((s, t) => s + t.packedBytes, 0)).toBe(5 * 3 * 4 + 5 * 4);
+		expect(b.reduce((s, t) => s + t.floatBytes, 0)).toBe((5 * 70 + 5) * 4);
+		const m = make(64, { weights: 'multibase', bases: 3, bias: false }).storage();
+		expect(m.reduce((s, t) => s + t.packedBytes, 0)).toBe(3 * 5 * 2 * 4 + 3 * 4);
+	});
+});

@@ -1,0 +1,403 @@
+/**
+ * The dense layer in every weight mode (float, binary, scaled binary, M-base) and
+ * input mode (float, sign, N-base):
+ *
+ *     y = f(x) · g(W)^T + b          x: [batch, in], W: [out, in], y: [batch, out]
+ *
+ * W holds real-valued latent weights. g(W) is W, sign(W), alpha ⊙ sign(W) with
+ * alpha_r = mean_c |W_rc| (XNOR-Net, Rastegari et al. 2016), or Σ_i alpha_i B_i with
+ * ABC-Net's shifted sign bases (Lin, Zhao, Pan 2017). f(x) is x, sign(x), or
+ * Σ_n beta_n A_n(x) with learnable shifts v_n and scales beta_n.
+ *
+ * When both sides are binary, the output is a sum of integer ±1 products,
+ *
+ *     y = Σ_i Σ_n c_{i,n} (A_n · B_i^T),
+ *
+ * computed pair by pair. In inference each product runs on the packed XOR-popcount
+ * kernel; in training (or with `packed: false`) the same products come from the
+ * float GEMM. Both give the same integers and are combined by the same code, so the
+ * packed and the float outputs are identical to the bit.
+ */
+import { binaryGemm, packRows, wordsFor } from '../bits';
+import type { ByteReader, ByteWriter } from '../bytes';
+import type { DenseConfig, InputMode, WeightMode } from '../config';
+import { matmulAB, matmulABt, matmulAtB } from '../gemm';
+import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
+import type { Rng } from '../rng';
+import type { Estimator } from '../ste';
+import { reuse, type ForwardOptions, type Layer, type Param, type StoredTensor } from './types';
+
+/** Weight-side quantities derived from the latent weights, cached until they change. */
+interface PreparedWeights {
+	/** ±1 bases, M of them (1 for binary and scaled), each [out, in]. Empty for float weights. */
+	bases: Float32Array[];
+	/** Per-base scale alpha_i (multibase), length M; otherwise empty. */
+	baseScales: Float64Array;
+	/** Per-output-unit scale alpha_r (scaled), length out; otherwise null. */
+	rowScales: Float32Array | null;
+	/** The effective weights g(W), [out, in], used for dL/dx and for float inputs. */
+	effective: Float32Array;
+	/** ABC-Net shift parameters for the backward pass: mean, std and u_i. */
+	mean: number;
+	std: number;
+	shifts: Float64Array;
+	/** Packed rows of each base (filled on the first packed inference). */
+	packed: Uint32Array[] | null;
+}
+
+export class Dense implements Layer {
+	readonly type = 'dense';
+	readonly params: Param[];
+	readonly weightMode: WeightMode;
+	readonly inputMode: InputMode;
+	readonly M: number;
+	readonly N: number;
+	readonly W: Param;
+	readonly b: Param | null;
+	/** Input-base shifts v_n and scales beta_n (input 'multibase'). */
+	readonly v: Param | null;
+	readonly beta: Param | null;
+
+	private prepared: PreparedWeights | null = null;
+	// Forward caches for backward.
+	private x: Float32Array | null = null;
+	private xe: Float32Array | null = null; // f(x), [batch, in]
+	private xBases: Float32Array | null = null; // A_n(x) stacked, [N, batch, in]
+	private y: Float32Array | null = null;
+	private prod: Float32Array | null = null;
+	private prodInt: Int32Array | null = null;
+	private dx: Float32Array | null = null;
+	private dxe: Float32Array | null = null;
+	private dwe: Float32Array | null = null;
+	private lastBatch = 0;
+
+	constructor(
+		readonly name: string,
+		readonly inSize: number,
+		cfg: DenseConfig,
+		private readonly est: Estimator,
+		rng: Rng
+	) {
+		this.weightMode = cfg.weights ?? 'float';
+		this.inputMode = cfg.input ?? 'float';
+		this.M = this.weightMode === 'multibase' ? (cfg.bases ?? 3) : 1;
+		this.N = this.inputMode === 'multibase' ? (cfg.inputBases ?? 3) : 1;
+		const out = cfg.units;
+		// PyTorch's default for nn.Linear: U(-1/sqrt(in), 1/sqrt(in)) for weights and bias; the
+		// reference accuracies in REFERENCES.md were measured with it.
+		const bound = 1 / Math.sqrt(inSize);
+		const w = new Float32Array(out * inSize);
+		for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+		this.W = { name: `${name}.W`, value: w, grad: new Float32Array(w.length), role: this.weightMode === 'float' ? 'float' : 'latent' };
+		this.params = [this.W];
+		this.b = null;
+		if (cfg.bias ?? true) {
+			const b = new Float32Array(out);
+			for (let i = 0; i < out; i++) b[i] = rng.uniform(-bound, bound);
+			this.b = { name: `${name}.b`, value: b, grad: new Float32Array(out), role: 'float' };
+			this.params.push(this.b);
+		}
+		this.v = this.beta = null;
+		if (this.inputMode === 'multibase') {
+			const v = Float32Array.from(defaultActivationShifts(this.N));
+			const s = Float32Array.from(defaultActivationScales(this.N));
+			this.v = { name: `${name}.v`, value: v, grad: new Float32Array(this.N), role: 'float' };
+			this.beta = { name: `${name}.beta`, value: s, grad: new Float32Array(this.N), role: 'float' };
+			this.params.push(this.v, this.beta);
+		}
+		this.outSize = out;
+	}
+	readonly outSize: number;
+
+	/** True when both weights and inputs are binary, so the layer's products are ±1 dot products. */
+	get binaryProducts(): boolean {
+		return this.weightMode !== 'float' && this.inputMode !== 'float';
+	}
+
+	invalidate(): void {
+		this.prepared = null;
+	}
+
+	/** g(W) and the bases it is built from; recomputed only after the latent weights change. */
+	prepareWeights(): PreparedWeights {
+		if (this.prepared) return this.prepared;
+		const out = this.outSize, n = this.inSize, W = this.W.value;
+		const p: PreparedWeights = {
+			bases: [],
+			baseScales: new Float64Array(0),
+			rowScales: null,
+			effective: W,
+			mean: 0,
+			std: 0,
+			shifts: new Float64Array(0),
+			packed: null
+		};
+		if (this.weightMode === 'binary' || this.weightMode === 'scaled') {
+			const s = new Float32Array(W.length);
+			for (let i = 0; i < W.length; i++) s[i] = W[i] >= 0 ? 1 : -1;
+			p.bases = [s];
+			p.effective = s;
+			if (this.weightMode === 'scaled') {
+				const a = new Float32Array(out);
+				const e = new Float32Array(W.length);
+				for (let r = 0; r < out; r++) {
+					// float64 accumulation: exact for ±alpha rows, so an imported model recomputes alpha to the bit.
+					let acc = 0;
+					for (let c = 0; c < n; c++) acc += Math.abs(W[r * n + c]);
+					a[r] = acc / n;
+					for (let c = 0; c < n; c++) e[r * n + c] = a[r] * s[r * n + c];
+				}
+				p.rowScales = a;
+				p.effective = e;
+			}
+		} else if (this.weightMode === 'multibase') {
+			const wb = weightBases(W, this.M);
+			p.bases = Array.from({ length: this.M }, (_, i) => wb.bases.subarray(i * W.length, (i + 1) * W.length));
+			// Rounded to float32 as the model file stores them, so an imported model computes the same outputs.
+			p.baseScales = Float64Array.from(wb.alphas, Math.fround);
+			p.effective = sumBases(p.bases, p.baseScales, W.length);
+			p.mean = wb.mean;
+			p.std = wb.std;
+			p.shifts = wb.shifts;
+		}
+		this.prepared = p;
+		return p;
+	}
+
+	/** Replace the derived weights directly (model import): bases, scales, and latent weights set to g(W). */
+	loadPrepared(bases: Float32Array[], baseScales: Float64Array, rowScales: Float32Array | null): void {
+		const out = this.outSize, n = this.inSize, len = out * n;
+		const effective = new Float32Array(len);
+		if (this.weightMode === 'scaled' && rowScales) {
+			for (let r = 0; r < out; r++) for (let c = 0; c < n; c++) effective[r * n + c] = rowScales[r] * bases[0][r * n + c];
+		} else if (this.weightMode === 'multibase') {
+			effective.set(sumBases(bases, baseScales, len));
+		} else effective.set(bases[0]);
+		this.W.value.set(effective);
+		this.prepared = {
+			bases,
+			baseScales,
+			rowScales,
+			effective: this.weightMode === 'binary' ? bases[0] : effective,
+			mean: 0,
+			std: 0,
+			shifts: new Float64Array(this.M),
+			packed: null
+		};
+	}
+
+	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
+		const n = this.inSize, out = this.outSize;
+		const packed = opts.packed ?? !opts.training;
+		const p = this.prepareWeights();
+		this.x = x;
+		this.lastBatch = batch;
+
+		// f(x)
+		let xe = x;
+		if (this.inputMode === 'sign') {
+			xe = this.xe = reuse(this.xe, batch * n);
+			for (let i = 0; i < batch * n; i++) xe[i] = x[i] >= 0 ? 1 : -1;
+		} else if (this.inputMode === 'multibase') {
+			xe = this.xe = reuse(this.xe, batch * n);
+			this.xBases = reuse(this.xBases, this.N * batch * n);
+			activationBasesForward(x.subarray(0, batch * n), this.v!.value, this.beta!.value, xe, this.xBases);
+		} else this.xe = x;
+
+		const y = (this.y = reuse(this.y, batch * out));
+		if (this.binaryProducts) {
+			const prod = (this.prod = reuse(this.prod, batch * out));
+			const xBase = (k: number): Float32Array =>
+				this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n);
+			if (packed && !p.packed) p.packed = p.bases.map((B) => packRows(B, out, n));
+			let first = true;
+			for (let i = 0; i < this.M; i++) {
+				for (let k = 0; k < this.N; k++) {
+					if (packed) {
+						if (!this.prodInt || this.prodInt.length !== batch * out) this.prodInt = new Int32Array(batch * out);
+						binaryGemm(packRows(xBase(k), batch, n), p.packed![i], this.prodInt, batch, out, n);
+						for (let j = 0; j < batch * out; j++) prod[j] = this.prodInt[j];
+					} else matmulABt(xBase(k), p.bases[i], prod, batch, out, n);
+					this.accumulate(y, prod, batch, first, i, k, p);
+					first = false;
+				}
+			}
+		} else if (this.weightMode === 'scaled') {
+			// (x · sign(W)^T) then alpha per output column: the same order as the binary path above.
+			const prod = (this.prod = reuse(this.prod, batch * out));
+			matmulABt(xe, p.bases[0], prod, batch, out, n);
+			this.accumulate(y, prod, batch, true, 0, 0, p);
+		} else {
+			matmulABt(xe, p.effective, y, batch, out, n);
+		}
+		if (this.b) {
+			const b = this.b.value;
+			for (let r = 0; r < batch; r++) for (let j = 0; j < out; j++) y[r * out + j] += b[j];
+		}
+		return y;
+	}
+
+	/** y (+)= c_{i,k} ⊙ prod, the one place where the pair products are scaled and summed. */
+	private accumulate(y: Float32Array, prod: Float32Array, batch: number, first: boolean, i: number, k: number, p: PreparedWeights): void {
+		const out = this.outSize;
+		let c = 1;
+		if (this.weightMode === 'multibase') c *= p.baseScales[i];
+		if (this.inputMode === 'multibase') c *= this.beta!.value[k];
+		const cf = Math.fround(c);
+		const rs = p.rowScales;
+		for (let r = 0; r < batch; r++) {
+			const o = r * out;
+			for (let j = 0; j < out; j++) {
+				const t = rs ? rs[j] * prod[o + j] : cf * prod[o + j];
+				y[o + j] = first ? t : y[o + j] + t;
+			}
+		}
+	}
+
+	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
+		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
+		const n = this.inSize, out = this.outSize;
+		const p = this.prepareWeights();
+		const W = this.W.value, gW = this.W.grad;
+
+		if (this.b) {
+			const gb = this.b.grad;
+			gb.fill(0);
+			for (let r = 0; r < batch; r++) for (let j = 0; j < out; j++) gb[j] += dy[r * out + j];
+		}
+
+		// dL/dg(W) = dy^T · f(x), [out, in]
+		if (this.weightMode === 'float') matmulAtB(dy, this.xe, gW, out, n, batch);
+		else {
+			const dwe = (this.dwe = reuse(this.dwe, out * n));
+			matmulAtB(dy, this.xe, dwe, out, n, batch);
+			this.latentGrad(dwe, p, W, gW);
+		}
+
+		if (!needDx && this.inputMode !== 'multibase') return null;
+		// dL/df(x) = dy · g(W), [batch, in]
+		const dxe = (this.dxe = reuse(this.dxe, batch * n));
+		matmulAB(dy, p.effective, dxe, batch, n, out);
+		if (this.inputMode === 'float') return dxe;
+		const dx = (this.dx = reuse(this.dx, batch * n));
+		if (this.inputMode === 'sign') {
+			const x = this.x;
+			for (let i = 0; i < batch * n; i++) dx[i] = this.est.backward(x[i], dxe[i]);
+		} else {
+			activationBasesBackward(this.x.subarray(0, batch * n), this.v!.value, this.beta!.value, dxe, dx, this.v!.grad, this.beta!.grad);
+		}
+		return needDx ? dx : null;
+	}
+
+	/** Chain dL/dg(W) back to the latent weights through the chosen straight-through estimator. */
+	private latentGrad(dwe: Float32Array, p: PreparedWeights, W: Float32Array, gW: Float32Array): void {
+		const est = this.est, n = this.inSize, out = this.outSize;
+		if (this.weightMode === 'binary') {
+			for (let i = 0; i < W.length; i++) gW[i] = est.backward(W[i], dwe[i]);
+		} else if (this.weightMode === 'scaled') {
+			// g = alpha_r sign(W_rc): d/dW_rc = alpha_r ste'(W_rc) + sign(W_rc)/n (through alpha_r = mean |W_r|).
+			const a = p.rowScales!, s = p.bases[0];
+			for (let r = 0; r < out; r++) {
+				let dot = 0;
+				for (let c = 0; c < n; c++) dot += dwe[r * n + c] * s[r * n + c];
+				const viaAlpha = dot / n;
+				for (let c = 0; c < n; c++) {
+					const i = r * n + c;
+					gW[i] = a[r] * est.backward(W[i], dwe[i]) + s[i] * viaAlpha;
+				}
+			}
+		} else {
+			// ABC-Net: each base passes the gradient straight through its shifted sign, scaled by alpha_i;
+			// mean, std and the least-squares alphas are treated as constants.
+			const { baseScales: al, shifts: u, mean, std } = p;
+			for (let i = 0; i < W.length; i++) {
+				let g = 0;
+				for (let k = 0; k < this.M; k++) g += al[k] * est.backward(W[i] - mean + u[k] * std, dwe[i]);
+				gW[i] = g;
+			}
+		}
+	}
+
+	storage(): StoredTensor[] {
+		const out = this.outSize, n = this.inSize;
+		const rowBytes = wordsFor(n) * 4;
+		const t: StoredTensor[] = [];
+		const f32 = (name: string, values: number, inFloat = true): StoredTensor => ({
+			name,
+			kind: 'f32',
+			values,
+			packedBytes: values * 4,
+			floatBytes: inFloat ? values * 4 : 0
+		});
+		if (this.weightMode === 'float') t.push(f32(`${this.name}.W`, out * n));
+		else {
+			for (let i = 0; i < this.M; i++)
+				t.push({
+					name: `${this.name}.W${this.M > 1 ? `.base${i + 1}` : ''}`,
+					kind: 'bits',
+					values: out * n,
+					packedBytes: out * rowBytes,
+					floatBytes: i === 0 ? out * n * 4 : 0
+				});
+			if (this.weightMode === 'scaled') t.push(f32(`${this.name}.alpha`, out, false));
+			if (this.weightMode === 'multibase') t.push(f32(`${this.name}.alphas`, this.M, false));
+		}
+		if (this.v && this.beta) t.push(f32(`${this.name}.v`, this.N), f32(`${this.name}.beta`, this.N));
+		if (this.b) t.push(f32(`${this.name}.b`, out));
+		return t;
+	}
+
+	write(w: ByteWriter): void {
+		const out = this.outSize, n = this.inSize;
+		if (this.weightMode === 'float') w.f32s(this.W.value);
+		else {
+			const p = this.prepareWeights();
+			for (const B of p.bases) w.u32s(packRows(B, out, n));
+			if (this.weightMode === 'scaled') w.f32s(p.rowScales!);
+			if (this.weightMode === 'multibase') w.f32s(p.baseScales);
+		}
+		if (this.v && this.beta) {
+			w.f32s(this.v.value);
+			w.f32s(this.beta.value);
+		}
+		if (this.b) w.f32s(this.b.value);
+	}
+
+	read(r: ByteReader): void {
+		const out = this.outSize, n = this.inSize, wpr = wordsFor(n);
+		if (this.weightMode === 'float') {
+			r.f32s(this.W.value, `${this.name} weights`);
+			this.invalidate();
+		} else {
+			const bases: Float32Array[] = [];
+			for (let i = 0; i < this.M; i++) {
+				const words = r.u32s(new Uint32Array(out * wpr), `${this.name} packed weights`);
+				const B = new Float32Array(out * n);
+				for (let row = 0; row < out; row++)
+					for (let c = 0; c < n; c++) B[row * n + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
+				bases.push(B);
+			}
+			let rowScales: Float32Array | null = null;
+			let baseScales = new Float64Array(0);
+			if (this.weightMode === 'scaled') rowScales = r.f32s(new Float32Array(out), `${this.name} scales`);
+			if (this.weightMode === 'multibase') baseScales = Float64Array.from(r.f32s(new Float32Array(this.M), `${this.name} base scales`));
+			this.loadPrepared(bases, baseScales, rowScales);
+		}
+		if (this.v && this.beta) {
+			r.f32s(this.v.value, `${this.name} input shifts`);
+			r.f32s(this.beta.value, `${this.name} input scales`);
+		}
+		if (this.b) r.f32s(this.b.value, `${this.name} bias`);
+	}
+}
+
+/** Σ_i alpha_i B_i over `len` elements: the effective weights of an M-base layer. */
+function sumBases(bases: Float32Array[], alphas: Float64Array, len: number): Float32Array {
+	const e = new Float32Array(len);
+	for (let j = 0; j < len; j++) {
+		let acc = 0;
+		for (let i = 0; i < bases.length; i++) acc += alphas[i] * bases[i][j];
+		e[j] = acc;
+	}
+	return e;
+}

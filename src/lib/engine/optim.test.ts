@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Param } from './layers/types';
+import { clipLatent, createOptimizer } from './optim';
+
+const param = (value: number[], grad: number[], role: Param['role'] = 'float'): Param => ({
+	name: 'p',
+	value: Float32Array.from(value),
+	grad: Float32Array.from(grad),
+	role
+});
+
+describe('optimisers', () => {
+	it('SGD with momentum follows v <- mu v + g, w <- w - lr v', () => {
+		const p = param([1, -2], [0.5, 1]);
+		const o = createOptimizer([p], { type: 'sgd', lr: 0.1, momentum: 0.9 });
+		o.step();
+		expect(Array.from(p.value)).toEqual([1 - 0.05, -2 - 0.1].map(Math.fround));
+		o.step(); // v = 0.9 * 0.5 + 0.5 = 0.95
+		expect(p.value[0]).toBeCloseTo(0.95 - 0.1 * 0.95, 6);
+		expect(o.steps).toBe(2);
+	});
+
+	it('Adam takes a first step of lr in the direction of -sign(g), whatever the gradient scale', () => {
+		const p = param([0, 0, 0], [1e-3, -5, 1e3]);
+		createOptimizer([p], { type: 'adam', lr: 0.01 }).step();
+		expect(p.value[0]).toBeCloseTo(-0.01, 6);
+		expect(p.value[1]).toBeCloseTo(0.01, 6);
+		expect(p.value[2]).toBeCloseTo(-0.01, 6);
+	});
+
+	it('Adam matches a hand-computed second step', () => {
+		const p = param([0], [1]);
+		const o = createOptimizer([p], { type: 'adam', lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+		o.step();
+		p.grad[0] = -1;
+		o.step();
+		const m = 0.9 * 0.1 - 0.1, s = 0.999 * 0.001 + 0.001;
+		const expected = -0.1 - (0.1 * (m / (1 - 0.81))) / (Math.sqrt(s / (1 - 0.999 ** 2)) + 1e-8);
+		expect(p.value[0]).toBeCloseTo(expected, 5);
+	});
+
+	it('Bop flips a binary weight exactly when w * m > tau, and uses Adam for float params', () => {
+		// m after one step = gamma * g.
+		const w = param([1, 1, -1, -1], [1, -1, 1, -1], 'latent');
+		const f = param([0], [2]);
+		createOptimizer([w, f], { type: 'bop', lr: 0.01, gamma: 0.5, tau: 0.1 }).step();
+		// w*m: 0.5 (flip), -0.5, -0.5, 0.5 (flip)
+		expect(Array.from(w.value)).toEqual([-1, 1, -1, 1]);
+		expect(f.value[0]).toBeCloseTo(-0.01, 6);
+		const w2 = param([1], [0.1], 'latent');
+		createOptimizer([w2], { type: 'bop', lr: 0.01, gamma: 0.5, tau: 0.1 }).step(); // w*m = 0.05 < tau
+		expect(w2.value[0]).toBe(1);
+	});
+
+	it('clips latent weights to [-1, 1] and leaves float ones alone', () => {
+		const l = param([-3, -1, 0.5, 1, 2], [0, 0, 0, 0, 0], 'latent');
+		const f = param([-3, 2], [0, 0]);
+		clipLatent([l, f]);
+		expect(Array.from(l.value)).toEqual([-1, -1, 0.5, 1, 1]);
+		expect(Array.from(f.value)).toEqual([-3, 2]);
+	});
+});

@@ -1,0 +1,94 @@
+/**
+ * Optimisers over a model's {@link Param}s. `step()` reads each param's `grad` and
+ * updates its `value` in place.
+ *
+ * - SGD with momentum (PyTorch form): v <- mu v + g; w <- w - lr v.
+ * - Adam (Kingma & Ba 2015): m <- b1 m + (1-b1) g; s <- b2 s + (1-b2) g^2;
+ *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat.
+ * - Bop (Helwegen et al. 2019), for latent (binary) weights only: m <- m + gamma (g - m);
+ *   w <- -w where w m > tau. Binary weights carry no magnitudes, only signs. Every
+ *   other parameter is updated by Adam at `lr`, as Larq pairs Bop with Adam.
+ */
+import type { OptimizerConfig } from './config';
+import type { Param } from './layers/types';
+
+export interface Optimizer {
+	readonly config: OptimizerConfig;
+	/** Apply one update to every param from its current `grad`. */
+	step(): void;
+	/** Number of updates applied so far. */
+	readonly steps: number;
+}
+
+interface AdamState {
+	m: Float32Array;
+	s: Float32Array;
+}
+
+export function createOptimizer(params: Param[], config: OptimizerConfig): Optimizer {
+	let t = 0;
+	if (config.type === 'sgd') {
+		const mu = config.momentum ?? 0.9;
+		const vel = params.map((p) => new Float32Array(p.value.length));
+		return {
+			config,
+			get steps() {
+				return t;
+			},
+			step() {
+				t++;
+				for (let k = 0; k < params.length; k++) {
+					const { value: w, grad: g } = params[k], v = vel[k];
+					for (let i = 0; i < w.length; i++) {
+						v[i] = mu * v[i] + g[i];
+						w[i] -= config.lr * v[i];
+					}
+				}
+			}
+		};
+	}
+	const b1 = config.type === 'adam' ? (config.beta1 ?? 0.9) : 0.9;
+	const b2 = config.type === 'adam' ? (config.beta2 ?? 0.999) : 0.999;
+	const eps = config.type === 'adam' ? (config.epsilon ?? 1e-8) : 1e-8;
+	const bop = config.type === 'bop';
+	const gamma = config.type === 'bop' ? (config.gamma ?? 1e-4) : 0;
+	const tau = config.type === 'bop' ? (config.tau ?? 1e-8) : 0;
+	const state: AdamState[] = params.map((p) => ({ m: new Float32Array(p.value.length), s: new Float32Array(p.value.length) }));
+	return {
+		config,
+		get steps() {
+			return t;
+		},
+		step() {
+			t++;
+			const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+			const lr = config.lr;
+			for (let k = 0; k < params.length; k++) {
+				const { value: w, grad: g, role } = params[k];
+				const { m, s } = state[k];
+				if (bop && role === 'latent') {
+					for (let i = 0; i < w.length; i++) {
+						m[i] += gamma * (g[i] - m[i]);
+						if (w[i] * m[i] > tau) w[i] = -w[i];
+					}
+					continue;
+				}
+				for (let i = 0; i < w.length; i++) {
+					const gi = g[i];
+					m[i] = b1 * m[i] + (1 - b1) * gi;
+					s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+					w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(s[i] / c2) + eps);
+				}
+			}
+		}
+	};
+}
+
+/** Clip latent weights to [-1, 1] (Courbariaux et al. 2016), so a sign can always flip back. */
+export function clipLatent(params: Param[]): void {
+	for (const p of params) {
+		if (p.role !== 'latent') continue;
+		const w = p.value;
+		for (let i = 0; i < w.length; i++) w[i] = w[i] > 1 ? 1 : w[i] < -1 ? -1 : w[i];
+	}
+}

@@ -1,0 +1,200 @@
+/**
+ * Training as a step function, with no loops over time and no timers: the worker
+ * calls {@link Trainer.step} in short slices, the CLI in a plain loop, the tests a
+ * fixed number of times. Same config, data and seed give bit-identical metrics.
+ */
+import { validateTrainConfig, type TrainConfig } from './config';
+import type { Dataset } from './data/dataset';
+import { Dense } from './layers/dense';
+import { softmaxCrossEntropy, argmaxRows } from './loss';
+import { Model } from './model';
+import { clipLatent, createOptimizer, type Optimizer } from './optim';
+import { createRng, type Rng } from './rng';
+
+/** Per dense layer, per step. */
+export interface LayerStepMetrics {
+	name: string;
+	/** Whether the layer's weights are binary (latent weights stand behind signs). */
+	latent: boolean;
+	/** L2 norm of dL/dW (the latent weights' gradient for binary layers). */
+	gradNorm: number;
+	/** Weights whose sign changed in this step's update (binary layers; 0 for float ones). */
+	flips: number;
+	/** Histogram of the weights over [-1, 1] ({@link HISTOGRAM_RANGE}), values outside clamped into the end bins. */
+	histogram: Uint32Array | null;
+}
+
+export interface StepMetrics {
+	/** Steps done so far, this one included. */
+	step: number;
+	/** Epoch this step belongs to (0-based) and its position in it. */
+	epoch: number;
+	stepInEpoch: number;
+	/** Mean loss and accuracy over this step's minibatch (before the update). */
+	loss: number;
+	accuracy: number;
+	layers: LayerStepMetrics[];
+	/** Sign flips summed over all binary layers. */
+	flips: number;
+	/** The loss or a parameter stopped being finite: training has diverged. */
+	diverged: boolean;
+}
+
+export interface EvalMetrics {
+	split: 'train' | 'test';
+	n: number;
+	loss: number;
+	accuracy: number;
+	/** Row = true class, column = predicted class; [classes * classes]. */
+	confusion: Uint32Array;
+}
+
+export interface TrainerOptions {
+	/** Bins of the per-layer weight histogram (0 turns it off); default 32. */
+	histogramBins?: number;
+}
+
+export const HISTOGRAM_RANGE: readonly [number, number] = [-1, 1];
+
+export class Trainer {
+	readonly config: TrainConfig;
+	readonly model: Model;
+	readonly optimizer: Optimizer;
+	readonly data: Dataset;
+	readonly stepsPerEpoch: number;
+	stepsDone = 0;
+	private order: Int32Array;
+	private cursor = 0;
+	private epochIndex = 0;
+	private readonly shuffleRng: Rng;
+	private readonly bx: Float32Array;
+	private readonly by: Uint8Array;
+	private dLogits: Float32Array;
+	private readonly bins: number;
+	private readonly signsBefore: Uint8Array[];
+
+	/** Throws ConfigError for a bad config or one that does not fit the data. */
+	constructor(config: TrainConfig, data: Dataset, opts: TrainerOptions = {}) {
+		this.config = validateTrainConfig(config);
+		if (this.config.model.inputSize !== data.inputSize)
+			throw new RangeError(`the model expects ${this.config.model.inputSize} inputs but ${data.name} has ${data.inputSize}`);
+		if (this.config.model.classes !== data.numClasses)
+			throw new RangeError(`the model has ${this.config.model.classes} outputs but ${data.name} has ${data.numClasses} classes`);
+		this.data = data;
+		const root = createRng(this.config.seed);
+		this.model = new Model(this.config.model, root.fork());
+		this.shuffleRng = root.fork();
+		this.optimizer = createOptimizer(this.model.params, this.config.optimizer);
+		const B = Math.min(this.config.batchSize, data.nTrain);
+		this.stepsPerEpoch = Math.ceil(data.nTrain / B);
+		this.order = Int32Array.from({ length: data.nTrain }, (_, i) => i);
+		this.shuffleRng.shuffle(this.order);
+		this.bx = new Float32Array(B * data.inputSize);
+		this.by = new Uint8Array(B);
+		this.dLogits = new Float32Array(B * data.numClasses);
+		this.bins = opts.histogramBins ?? 32;
+		this.signsBefore = this.model.dense.map((d) => new Uint8Array(d.weightMode === 'float' ? 0 : d.W.value.length));
+	}
+
+	/** Completed epochs (the fractional part is the progress through the current one). */
+	get epochs(): number {
+		return this.epochIndex + this.cursor / this.data.nTrain;
+	}
+
+	/** One minibatch: forward, loss, backward, update. The last batch of an epoch may be smaller. */
+	step(): StepMetrics {
+		const { data, model } = this;
+		const D = data.inputSize, C = data.numClasses;
+		const B = Math.min(this.by.length, data.nTrain - this.cursor);
+		for (let b = 0; b < B; b++) {
+			const i = this.order[this.cursor + b];
+			this.bx.set(data.trainX.subarray(i * D, (i + 1) * D), b * D);
+			this.by[b] = data.trainY[i];
+		}
+		const epoch = this.epochIndex, stepInEpoch = Math.ceil(this.cursor / this.by.length);
+		const logits = model.forward(this.bx, B, { training: true });
+		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
+		model.backward(this.dLogits, B);
+
+		const dense = model.dense;
+		for (let k = 0; k < dense.length; k++) {
+			const w = dense[k].W.value, before = this.signsBefore[k];
+			for (let i = 0; i < before.length; i++) before[i] = w[i] >= 0 ? 1 : 0;
+		}
+		const gradNorms = dense.map((d) => {
+			let s = 0;
+			const g = d.W.grad;
+			for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+			return Math.sqrt(s);
+		});
+		this.optimizer.step();
+		if (this.config.latentClip && this.config.optimizer.type !== 'bop') clipLatent(model.params);
+		model.invalidate();
+
+		let flipsTotal = 0;
+		let finite = Number.isFinite(loss);
+		const layers: LayerStepMetrics[] = dense.map((d, k) => {
+			const w = d.W.value, before = this.signsBefore[k];
+			let flips = 0;
+			for (let i = 0; i < before.length; i++) if ((w[i] >= 0 ? 1 : 0) !== before[i]) flips++;
+			flipsTotal += flips;
+			if (!Number.isFinite(gradNorms[k])) finite = false;
+			return { name: d.name, latent: d.weightMode !== 'float', gradNorm: gradNorms[k], flips, histogram: this.histogram(d) };
+		});
+
+		this.cursor += B;
+		if (this.cursor >= data.nTrain) {
+			this.cursor = 0;
+			this.epochIndex++;
+			this.shuffleRng.shuffle(this.order);
+		}
+		this.stepsDone++;
+		return { step: this.stepsDone, epoch, stepInEpoch, loss, accuracy: correct / B, layers, flips: flipsTotal, diverged: !finite };
+	}
+
+	private histogram(d: Dense): Uint32Array | null {
+		if (this.bins <= 0) return null;
+		const h = new Uint32Array(this.bins), w = d.W.value, n = this.bins;
+		const [lo, hi] = HISTOGRAM_RANGE, scale = n / (hi - lo);
+		for (let i = 0; i < w.length; i++) {
+			let b = Math.floor((w[i] - lo) * scale);
+			b = b < 0 ? 0 : b >= n ? n - 1 : b;
+			h[b]++;
+		}
+		return h;
+	}
+
+	/** Loss, accuracy and confusion matrix on a split, in inference mode (packed binary kernels). */
+	evaluate(split: 'train' | 'test' = 'test', opts: { packed?: boolean; limit?: number } = {}): EvalMetrics {
+		return evaluateModel(this.model, this.data, split, opts);
+	}
+}
+
+/** Evaluate any model (trained here or imported from a file) on a data split. */
+export function evaluateModel(
+	model: Model,
+	data: Dataset,
+	split: 'train' | 'test' = 'test',
+	opts: { packed?: boolean; limit?: number } = {}
+): EvalMetrics {
+	const X = split === 'train' ? data.trainX : data.testX;
+	const Y = split === 'train' ? data.trainY : data.testY;
+	const total = Math.min(split === 'train' ? data.nTrain : data.nTest, opts.limit ?? Infinity);
+	const D = data.inputSize, C = data.numClasses;
+	if (model.inputSize !== D || model.classes !== C)
+		throw new RangeError(`this model takes ${model.inputSize} inputs and ${model.classes} classes; ${data.name} has ${D} and ${C}`);
+	const confusion = new Uint32Array(C * C);
+	const chunk = 500;
+	let lossSum = 0, correct = 0;
+	const pred = new Uint8Array(chunk);
+	for (let s = 0; s < total; s += chunk) {
+		const B = Math.min(chunk, total - s);
+		const logits = model.forward(X.subarray(s * D, (s + B) * D), B, { training: false, packed: opts.packed });
+		const r = softmaxCrossEntropy(logits, Y.subarray(s, s + B), B, C);
+		lossSum += r.loss * B;
+		correct += r.correct;
+		argmaxRows(logits, B, C, pred);
+		for (let b = 0; b < B; b++) confusion[Y[s + b] * C + pred[b]]++;
+	}
+	return { split, n: total, loss: total ? lossSum / total : NaN, accuracy: total ? correct / total : NaN, confusion };
+}
