@@ -1,0 +1,69 @@
+/** The headless trainer as a user runs it: a real child process through tsx. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const dir = mkdtempSync(join(tmpdir(), 'bitwise-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function train(args: string[]) {
+	const r = spawnSync(tsx, ['scripts/train.ts', ...args], { encoding: 'utf8' });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+const TIMING = ['examplesPerSecond', 'wallSeconds'];
+const withoutTiming = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !TIMING.includes(k)));
+
+const small = ['--dataset', 'moons', '--hidden', '16,16', '--weights', 'binary', '--input', 'sign', '--batchnorm', '--lr', '1e-2', '--epochs', '3', '--seed', '7', '--json'];
+
+describe('npm run train', () => {
+	it('prints identical JSON, apart from timing fields, for the same command run twice', () => {
+		const a = train(small), b = train(small);
+		expect(a.code).toBe(0);
+		const ja = lastJson(a.stdout), jb = lastJson(b.stdout);
+		for (const k of ['dataset', 'seed', 'epochs', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'parameters', 'floatBytes', 'packedBytes', ...TIMING])
+			expect(ja, k).toHaveProperty(k);
+		expect(withoutTiming(jb)).toEqual(withoutTiming(ja));
+		expect(a.stderr).toMatch(/epoch 3\/3/);
+	});
+
+	it('saves a packed model file of the stated size and evaluates it again with --load', () => {
+		const file = join(dir, 'm.bwnn');
+		const t = train([...small, '--save', file]);
+		expect(t.code).toBe(0);
+		const trained = lastJson(t.stdout);
+		const size = statSync(file).size;
+		const headerJson = JSON.stringify({ model: trained.model, meta: { dataset: 'moons', seed: 7, epochs: 3, testAccuracy: trained.testAccuracy } });
+		expect(size).toBe(trained.packedBytes + 16 + Buffer.byteLength(headerJson));
+		const l = train(['--dataset', 'moons', '--seed', '7', '--load', file, '--json']);
+		expect(l.code).toBe(0);
+		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
+	});
+
+	it('refuses bad options and bad files with a clear message and a non-zero exit', () => {
+		const cases: [string[], RegExp][] = [
+			[['--epochs', 'ten'], /--epochs must be a number/],
+			[['--dataset', 'cifar'], /--dataset must be one of/],
+			[['--weights', 'ternary'], /--weights must be one of/],
+			[['--frobnicate'], /Unknown option/],
+			[['--dataset', 'moons', '--hidden', '4', '--weights', 'binary,binary,binary'], /one per dense layer \(2\)/],
+			[['--dataset', 'moons', '--load', join(dir, 'missing.bwnn')], /no such file/],
+			[['--dataset', 'moons', '--load', 'package.json'], /not a Bitwise model file/]
+		];
+		for (const [args, msg] of cases) {
+			const r = train(args);
+			expect(r.code, args.join(' ')).toBe(2);
+			expect(r.stderr).toMatch(msg);
+			expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+		}
+	});
+
+	it('lists every option with --help', () => {
+		const out = execFileSync(tsx, ['scripts/train.ts', '--help'], { encoding: 'utf8' });
+		for (const o of ['--dataset', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
+			expect(out).toContain(o);
+	});
+});
