@@ -3,7 +3,8 @@
  * notebook's worker, driven by a plain loop. Progress goes to stderr; with --json
  * the last line of stdout is one JSON object with the run's figures.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
 	ConfigError,
@@ -15,6 +16,7 @@ import {
 	WEIGHT_MODES,
 	evaluateModel,
 	exportModel,
+	gemmBackend,
 	importModel,
 	makeSynthetic,
 	mlpConfig,
@@ -116,7 +118,8 @@ const opts = {
 function number(v: string | undefined, name: string, def: number, { int = false, min = -Infinity, max = Infinity } = {}): number {
 	if (v === undefined) return def;
 	const x = Number(v);
-	if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !Number.isFinite(x))
+		throw new UsageError(`--${name} must be a number, got "${v}"`);
 	if (int && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
 	if (x < min || x > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${v}`);
 	return x;
@@ -142,25 +145,56 @@ function parse(argv: string[]) {
 	}
 }
 
-function loadData(a: Args, seed: number): Dataset {
-	const name = choice(a.dataset ?? 'mnist', 'dataset', DATASETS);
-	if (name === 'mnist') return mnistDataset(loadMnistBytes(), { seed });
-	return makeSynthetic(name as SyntheticName, {
-		seed,
-		noise: number(a.noise, 'noise', 0.1, { min: 0, max: 1 }),
-		n: number(a.points, 'points', 1000, { int: true, min: 10, max: 100_000 })
-	});
+interface DataChoice {
+	dataset: (typeof DATASETS)[number];
+	seed: number;
+	noise: number;
+	points: number;
+}
+
+function loadData(d: DataChoice): Dataset {
+	if (d.dataset === 'mnist') return mnistDataset(loadMnistBytes(), { seed: d.seed });
+	return makeSynthetic(d.dataset as SyntheticName, { seed: d.seed, noise: d.noise, n: d.points });
+}
+
+/** Data options from the command line, falling back to `defaults` (a loaded model's meta) and then to the built-in ones. */
+function dataChoice(a: Args, defaults: Partial<Record<keyof DataChoice, unknown>> = {}): DataChoice {
+	const pick = (name: keyof DataChoice, given: string | undefined) => {
+		const d = defaults[name];
+		if (given !== undefined && d !== undefined && String(d) !== given && Number(given) !== d)
+			throw new UsageError(`--${name} ${given} differs from the ${d} the model was trained with`);
+		return given ?? (d === undefined ? undefined : String(d));
+	};
+	return {
+		dataset: choice(pick('dataset', a.dataset) ?? 'mnist', 'dataset', DATASETS),
+		seed: number(pick('seed', a.seed), 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
+		noise: number(pick('noise', a.noise), 'noise', 0.1, { min: 0, max: 1 }),
+		points: number(pick('points', a.points), 'points', 1000, { int: true, min: 10, max: 100_000 })
+	};
+}
+
+const TRAINING_ONLY = ['hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch', 'epochs', 'config', 'save'] as const;
+const MODEL_OPTIONS = ['hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch'] as const;
+
+function refuse(a: Args, names: readonly string[], why: string): void {
+	const given = names.filter((n) => (a as Record<string, unknown>)[n] !== undefined);
+	if (given.length) throw new UsageError(`${given.map((n) => `--${n}`).join(', ')} cannot be used ${why}`);
 }
 
 function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 	if (a.config !== undefined) {
+		refuse(a, MODEL_OPTIONS, 'with --config (the file holds the model, optimiser and batch size)');
 		let raw: Record<string, unknown>;
 		try {
 			raw = JSON.parse(readFileSync(a.config, 'utf8'));
 		} catch (e) {
-			throw new UsageError(`--config ${a.config}: ${(e as Error).message}`);
+			const err = e as NodeJS.ErrnoException;
+			throw new UsageError(`--config ${a.config}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
 		}
-		return validateTrainConfig({ seed, ...raw });
+		if (typeof raw !== 'object' || raw === null) throw new UsageError(`--config ${a.config}: expected a JSON object`);
+		if (raw.seed !== undefined && raw.seed !== seed)
+			throw new UsageError(`--config ${a.config} has seed ${raw.seed} but the run uses ${seed}: give --seed ${raw.seed} (it also seeds the data split)`);
+		return validateTrainConfig({ ...raw, seed });
 	}
 	const hidden =
 		a.hidden === undefined
@@ -168,6 +202,8 @@ function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 			: a.hidden.trim() === ''
 				? []
 				: a.hidden.split(',').map((s) => number(s.trim(), 'hidden', 0, { int: true, min: 1, max: 4096 }));
+	if (hidden.length === 0 && a.input !== undefined && !a.input.includes(','))
+		throw new UsageError('--input sets the layers after the first, and with no hidden layers there are none (give one mode per layer to set the first)');
 	const activation = choice(a.activation ?? 'auto', 'activation', ['auto', 'relu', 'hardtanh', 'none'] as const);
 	if (a.bias && a['no-bias']) throw new UsageError('--bias and --no-bias contradict each other');
 	const model = mlpConfig({
@@ -201,6 +237,17 @@ function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 	});
 }
 
+/** Fail before a long run, not after it, when the model could not be saved. */
+function checkWritable(file: string): void {
+	try {
+		if (existsSync(file) && statSync(file).isDirectory()) throw new Error('is a folder');
+		accessSync(dirname(resolve(file)), constants.W_OK);
+	} catch (e) {
+		const err = e as NodeJS.ErrnoException;
+		throw new UsageError(`--save ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'its folder is not writable' : err.message}`);
+	}
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 function main(argv: string[]): number {
@@ -213,11 +260,9 @@ function main(argv: string[]): number {
 		if (!a.quiet) process.stderr.write(s + '\n');
 	};
 	const t0 = performance.now();
-	const seed = number(a.seed, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 });
-	const epochs = number(a.epochs, 'epochs', 10, { int: true, min: 1, max: 10_000 });
-	const data = loadData(a, seed);
 
 	if (a.load !== undefined) {
+		refuse(a, TRAINING_ONLY, 'with --load (it evaluates a saved model)');
 		let bytes: Uint8Array;
 		try {
 			bytes = new Uint8Array(readFileSync(a.load));
@@ -225,6 +270,9 @@ function main(argv: string[]): number {
 			throw new UsageError(`--load ${a.load}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
 		}
 		const { model, meta } = importModel(bytes);
+		// The model's own data set and seed by default, so "test" means the split it never trained on.
+		const d = dataChoice(a, meta);
+		const data = loadData(d);
 		const test = evaluateModel(model, data, 'test');
 		const mem = model.memory();
 		log(`loaded ${a.load} (${bytes.length} bytes${meta.dataset ? `, trained on ${meta.dataset}` : ''}): test accuracy ${pct(test.accuracy)}`);
@@ -233,7 +281,7 @@ function main(argv: string[]): number {
 			file: a.load,
 			fileBytes: bytes.length,
 			dataset: data.name,
-			seed,
+			seed: d.seed,
 			testAccuracy: test.accuracy,
 			testLoss: test.loss,
 			parameters: mem.parameters,
@@ -246,6 +294,11 @@ function main(argv: string[]): number {
 		return 0;
 	}
 
+	const d = dataChoice(a);
+	const { seed } = d;
+	const epochs = number(a.epochs, 'epochs', 10, { int: true, min: 1, max: 10_000 });
+	if (a.save !== undefined) checkWritable(a.save);
+	const data = loadData(d);
 	const config = buildConfig(a, data, seed);
 	const trainer = new Trainer(config, data, { histogramBins: 0 });
 	const mem = trainer.model.memory();
@@ -260,10 +313,9 @@ function main(argv: string[]): number {
 		let lossSum = 0, accSum = 0, n = 0;
 		for (let s = 0; s < trainer.stepsPerEpoch; s++) {
 			const m = trainer.step();
-			const B = Math.min(config.batchSize, data.nTrain - m.stepInEpoch * config.batchSize);
-			lossSum += m.loss * B;
-			accSum += m.accuracy * B;
-			n += B;
+			lossSum += m.loss * m.examples;
+			accSum += m.accuracy * m.examples;
+			n += m.examples;
 			if (m.diverged) {
 				diverged = true;
 				break;
@@ -300,12 +352,18 @@ function main(argv: string[]): number {
 		packedBytes: mem.packedBytes,
 		compression: mem.floatBytes / mem.packedBytes,
 		model: config.model,
+		gemmBackend: gemmBackend(),
 		examplesPerSecond: seen / (trainMs / 1000),
 		wallSeconds: (performance.now() - t0) / 1000
 	};
 	if (a.save !== undefined) {
-		const bytes = exportModel(trainer.model, { dataset: data.name, seed, epochs, testAccuracy: test.accuracy });
-		writeFileSync(a.save, bytes);
+		const meta = { dataset: data.name, seed, ...(data.name === 'mnist' ? {} : { noise: d.noise, points: d.points }), epochs, testAccuracy: test.accuracy };
+		const bytes = exportModel(trainer.model, meta);
+		try {
+			writeFileSync(a.save, bytes);
+		} catch (e) {
+			throw new UsageError(`--save ${a.save}: ${(e as Error).message}`);
+		}
 		log(`saved ${a.save}: ${bytes.length} bytes (${mem.packedBytes} packed model bytes + ${bytes.length - mem.packedBytes} header)`);
 	}
 	log(`done: train ${pct(train.accuracy)}, test ${pct(test.accuracy)} in ${result.wallSeconds.toFixed(1)} s`);

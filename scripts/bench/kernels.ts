@@ -4,9 +4,10 @@
  *
  * - dot: binaryDotXor on packed words vs a Float32Array dot product (4 float64
  *   accumulators, the loop a careful JS author writes), n = 1k, 4k, 16k, 64k.
- * - gemm: binaryGemm vs the register-blocked float GEMM `matmulABt` (the engine's
- *   training kernel) at 256x1024x256 and 1024x1024x1024 (m x k x n), plus the
- *   naive float triple loop at 256x1024x256 for context.
+ * - gemm: the JS binaryGemm vs the register-blocked JS float GEMM `matmulABtJs` at
+ *   256x1024x256 and 1024x1024x1024 (m x k x n): the like-for-like pair, both plain
+ *   JavaScript. For context, the engine's WebAssembly SIMD float GEMM (what training
+ *   uses where SIMD exists) and, at the small size, the naive float triple loop.
  *
  * The ratio is float median / binary median: how many times faster the binary
  * kernel does the same product. One 32-bit word holds 32 elements, so 32x is the
@@ -14,7 +15,7 @@
  * without a popcount instruction.
  */
 import { binaryDotXor, binaryGemm, packRows, packSigns } from '../../src/lib/engine/bits';
-import { matmulABt, naiveMatmulABt } from '../../src/lib/engine/gemm';
+import { gemmBackend, matmulABt, matmulABtJs, naiveMatmulABt } from '../../src/lib/engine/gemm';
 import { createRng, type Rng } from '../../src/lib/engine/rng';
 import { interleave, type RivalTiming } from './stats';
 
@@ -43,6 +44,10 @@ export interface KernelResult {
 	float: KernelTiming;
 	/** The naive float triple loop, for context (256x1024x256 only). */
 	naive?: KernelTiming;
+	/** The engine's WebAssembly SIMD float GEMM, where available (context: a different instruction set). */
+	simd?: KernelTiming;
+	/** simd.medianMs / binary.medianMs. */
+	ratioSimd?: number;
 	/** float.medianMs / binary.medianMs. */
 	ratio: number;
 	/** naive.medianMs / binary.medianMs, when naive was timed. */
@@ -134,10 +139,13 @@ export async function benchKernels(opts: BenchKernelsOptions = {}): Promise<Kern
 		const A = packRows(X, m, k), B = packRows(Wt, n, k);
 		const Ci = new Int32Array(m * n), Cf = new Float32Array(m * n), Cn = new Float32Array(m * n);
 		const big = m * n * k > 1e9;
+		const Cs = new Float32Array(m * n);
 		const rivals = [
 			{ name: 'binaryGemm', run: () => binaryGemm(A, B, Ci, m, n, k) },
-			{ name: 'matmulABt (register-blocked float)', run: () => matmulABt(X, Wt, Cf, m, n, k) }
+			{ name: 'matmulABtJs (register-blocked float)', run: () => matmulABtJs(X, Wt, Cf, m, n, k) }
 		];
+		const withSimd = gemmBackend() === 'wasm-simd';
+		if (withSimd) rivals.push({ name: 'matmulABt (WebAssembly SIMD float)', run: () => matmulABt(X, Wt, Cs, m, n, k) });
 		const withNaive = !big;
 		if (withNaive) rivals.push({ name: 'naiveMatmulABt', run: () => naiveMatmulABt(X, Wt, Cn, m, n, k) });
 		const timings = interleave(rivals, {
@@ -145,10 +153,12 @@ export async function benchKernels(opts: BenchKernelsOptions = {}): Promise<Kern
 			minBatchMs: quick ? 20 : 60,
 			warmup: big ? 1 : 3
 		});
-		sink += Ci[0] + Cf[0] + Cn[0];
+		sink += Ci[0] + Cf[0] + Cn[0] + Cs[0];
 		const flops = 2 * m * n * k;
 		const gf = (t: RivalTiming) => flops / (t.medianMs * 1e6);
-		const [bin, flt, nv] = timings;
+		const [bin, flt] = timings;
+		const simd = withSimd ? timings[2] : undefined;
+		const nv = withNaive ? timings[withSimd ? 3 : 2] : undefined;
 		const r: KernelResult = {
 			name: 'gemm',
 			size: `${m}x${k}x${n}`,
@@ -157,6 +167,10 @@ export async function benchKernels(opts: BenchKernelsOptions = {}): Promise<Kern
 			ratio: flt.medianMs / bin.medianMs,
 			batches: bin.perCallMs.length
 		};
+		if (simd) {
+			r.simd = toTiming(simd, { gflops: gf(simd) });
+			r.ratioSimd = simd.medianMs / bin.medianMs;
+		}
 		if (nv) {
 			r.naive = toTiming(nv, { gflops: gf(nv) });
 			r.ratioNaive = nv.medianMs / bin.medianMs;
@@ -165,6 +179,7 @@ export async function benchKernels(opts: BenchKernelsOptions = {}): Promise<Kern
 		log(
 			`  gemm  ${r.size.padEnd(15)} binary ${fmtMs(r.binary.medianMs).padStart(9)}  float ${fmtMs(r.float.medianMs).padStart(9)} ` +
 				`(${r.float.gflops!.toFixed(2)} GFLOP/s)  float/binary ${r.ratio.toFixed(1)}x` +
+				(r.simd ? `  | SIMD float ${fmtMs(r.simd.medianMs)} (${r.simd.gflops!.toFixed(1)} GFLOP/s), simd/binary ${r.ratioSimd!.toFixed(2)}x` : '') +
 				(r.naive ? `  | naive float ${fmtMs(r.naive.medianMs)} (${r.naive.gflops!.toFixed(2)} GFLOP/s), naive/binary ${r.ratioNaive!.toFixed(1)}x` : '')
 		);
 		await Promise.resolve();

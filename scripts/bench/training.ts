@@ -15,7 +15,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Trainer, mlpConfig, mnistDataset, type Dataset, type Model, type TrainConfig } from '../../src/lib/engine';
+import { Trainer, gemmBackend, mlpConfig, mnistDataset, type Dataset, type Model, type TrainConfig } from '../../src/lib/engine';
 import { loadMnistBytes } from '../load-mnist';
 import { median, now } from './stats';
 import { tfBinaryMlp, tfFloatMlp, useTfBackend, tfWasmVersion, type DenseInit, type TfBackendInfo, type TfBackendName, type TfTrainer } from './tfjs';
@@ -27,7 +27,7 @@ export interface TrainingResult {
 	name: string;
 	network: 'float-mlp' | 'binary-mlp';
 	rival: TrainingRival;
-	/** What ran: 'engine (JS)', 'tfjs-wasm 4.22.0 (SIMD, 1 thread)', 'tfjs-cpu 4.22.0'. */
+	/** What ran: 'engine (WebAssembly SIMD GEMM)', 'tfjs-wasm 4.22.0 (SIMD, 1 thread)', 'tfjs-cpu 4.22.0'. */
 	backend: string;
 	batch: number;
 	/** Median over rounds of examples / second. */
@@ -100,7 +100,7 @@ function engineRunner(config: TrainConfig, data: Dataset): { runner: Runner; mod
 		model: trainer.model,
 		runner: {
 			rival: 'bitwise',
-			backend: 'engine (JS)',
+			backend: `engine (${gemmBackend() === 'wasm-simd' ? 'WebAssembly SIMD GEMM' : 'JS GEMM'})`,
 			activate: async () => {},
 			step: () => {
 				const m = trainer.step();

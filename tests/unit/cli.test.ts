@@ -1,6 +1,6 @@
 /** The headless trainer as a user runs it: a real child process through tsx. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,10 +35,12 @@ describe('npm run train', () => {
 		const t = train([...small, '--save', file]);
 		expect(t.code).toBe(0);
 		const trained = lastJson(t.stdout);
-		const size = statSync(file).size;
-		const headerJson = JSON.stringify({ model: trained.model, meta: { dataset: 'moons', seed: 7, epochs: 3, testAccuracy: trained.testAccuracy } });
-		expect(size).toBe(trained.packedBytes + 16 + Buffer.byteLength(headerJson));
-		const l = train(['--dataset', 'moons', '--seed', '7', '--load', file, '--json']);
+		const bytes = readFileSync(file);
+		const jsonLength = bytes.readUInt32LE(8);
+		expect(bytes.length).toBe(trained.packedBytes + 16 + jsonLength);
+		expect(JSON.parse(bytes.subarray(12, 12 + jsonLength).toString('utf8')).meta).toMatchObject({ dataset: 'moons', seed: 7, noise: 0.1, points: 1000 });
+		// The model's own data set and seed are the defaults, so its test split is the one it never saw.
+		const l = train(['--load', file, '--json']);
 		expect(l.code).toBe(0);
 		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
 	});
@@ -51,7 +53,13 @@ describe('npm run train', () => {
 			[['--frobnicate'], /Unknown option/],
 			[['--dataset', 'moons', '--hidden', '4', '--weights', 'binary,binary,binary'], /one per dense layer \(2\)/],
 			[['--dataset', 'moons', '--load', join(dir, 'missing.bwnn')], /no such file/],
-			[['--dataset', 'moons', '--load', 'package.json'], /not a Bitwise model file/]
+			[['--dataset', 'moons', '--load', 'package.json'], /not a Bitwise model file/],
+			[['--load', join(dir, 'm.bwnn'), '--seed', '8'], /--seed 8 differs from the 7 the model was trained with/],
+			[['--load', join(dir, 'm.bwnn'), '--epochs', '3'], /--epochs cannot be used with --load/],
+			[['--dataset', 'moons', '--save', join(dir, 'no', 'such', 'dir', 'm.bwnn')], /its folder does not exist/],
+			[['--dataset', 'moons', '--seed', '0x10'], /--seed must be a number/],
+			[['--dataset', 'moons', '--batch', '1', '--batchnorm'], /at least 2 examples per batch/],
+			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/]
 		];
 		for (const [args, msg] of cases) {
 			const r = train(args);

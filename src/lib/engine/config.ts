@@ -97,6 +97,11 @@ function num(v: unknown, where: string, lo: number, hi: number, openLo = false):
 	return v;
 }
 
+function bool(v: unknown, where: string): boolean {
+	if (typeof v !== 'boolean') throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(v)}`);
+	return v;
+}
+
 function oneOf<T extends string>(v: unknown, where: string, allowed: readonly T[]): T {
 	if (typeof v !== 'string' || !allowed.includes(v as T))
 		throw new ConfigError(`${where} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
@@ -104,12 +109,19 @@ function oneOf<T extends string>(v: unknown, where: string, allowed: readonly T[
 }
 
 export const MAX_UNITS = 4096;
+/**
+ * Largest model accepted (weights counted once per base). Keeps a hostile URL or model file
+ * from making a worker allocate gigabytes: 2^24 weights are 64 MB of latent float32 (x2 with gradients).
+ */
+export const MAX_WEIGHTS = 2 ** 24;
+/** Labels are stored as bytes. */
+export const MAX_CLASSES = 256;
 
 /** Check a model config (from JSON, a URL or a file); returns a normalised copy with defaults filled in. */
 export function validateModelConfig(raw: unknown): ModelConfig {
 	if (!isObj(raw)) throw new ConfigError('model config must be an object');
 	const inputSize = int(raw.inputSize, 'inputSize', 1, 65536);
-	const classes = int(raw.classes, 'classes', 2, 1000);
+	const classes = int(raw.classes, 'classes', 2, MAX_CLASSES);
 	if (!Array.isArray(raw.layers) || raw.layers.length === 0) throw new ConfigError('layers must be a non-empty list');
 	if (raw.layers.length > 64) throw new ConfigError('layers: at most 64 layers');
 	const estimator = raw.estimator === undefined ? 'clipped' : oneOf(raw.estimator, 'estimator', ESTIMATOR_NAMES);
@@ -126,7 +138,7 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 				units: int(l.units, `${at}.units`, 1, MAX_UNITS),
 				weights,
 				input,
-				bias: l.bias === undefined ? true : !!l.bias
+				bias: l.bias === undefined ? true : bool(l.bias, `${at}.bias`)
 			};
 			if (weights === 'multibase') d.bases = l.bases === undefined ? 3 : int(l.bases, `${at}.bases`, 1, 8);
 			if (input === 'multibase') d.inputBases = l.inputBases === undefined ? 3 : int(l.inputBases, `${at}.inputBases`, 1, 8);
@@ -141,6 +153,13 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 		return { type };
 	});
 	const dense = layers.filter((l): l is DenseConfig => l.type === 'dense');
+	let weights = 0, width = inputSize;
+	for (const d of dense) {
+		weights += d.units * width * (d.weights === 'multibase' ? (d.bases ?? 3) : 1);
+		width = d.units;
+	}
+	if (weights > MAX_WEIGHTS)
+		throw new ConfigError(`the model has ${weights} weights (counting each base); the limit is ${MAX_WEIGHTS}`);
 	if (dense.length === 0) throw new ConfigError('layers must include at least one dense layer');
 	const last = dense[dense.length - 1];
 	if (last.units !== classes)
@@ -182,6 +201,6 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
 		optimizer,
 		batchSize: int(raw.batchSize, 'batchSize', 1, 8192),
 		seed: int(raw.seed, 'seed', 0, 2 ** 32 - 1),
-		latentClip: raw.latentClip === undefined ? true : !!raw.latentClip
+		latentClip: raw.latentClip === undefined ? true : bool(raw.latentClip, 'latentClip')
 	};
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
 import { FormatError } from './bytes';
+import { crc32 } from './crc32';
 import { Trainer, evaluateModel } from './train';
 import { mlpConfig, type MlpSpec } from './mlp';
 import { makeSynthetic } from './data/synthetic';
@@ -58,6 +59,35 @@ describe('model file', () => {
 			f[at] ^= 0x10;
 			expect(() => importModel(f)).toThrow(/corrupt/);
 		}
+	});
+
+	it('refuses a small file that claims a huge model before allocating it', () => {
+		const big = { inputSize: 2048, classes: 10, layers: [{ type: 'dense', units: 2048 }, { type: 'dense', units: 2048 }, { type: 'dense', units: 10 }] };
+		const json = new TextEncoder().encode(JSON.stringify({ model: big, meta: {} }));
+		const f = new Uint8Array(12 + json.length + 4);
+		f.set([0x42, 0x57, 0x4e, 0x4e, 1, 0, 0, 0]);
+		new DataView(f.buffer).setUint32(8, json.length, true);
+		f.set(json, 12);
+		new DataView(f.buffer).setUint32(f.length - 4, crc32(f.subarray(0, f.length - 4)), true);
+		// The size check comes from the header alone (format.ts builds the model only after it).
+		expect(() => importModel(f)).toThrow(/truncated model file: this model needs \d+ bytes/);
+		const huge = { ...big, layers: Array.from({ length: 40 }, () => ({ type: 'dense', units: 4096 })).concat([{ type: 'dense', units: 10 }]) };
+		const hj = new TextEncoder().encode(JSON.stringify({ model: huge }));
+		const h = new Uint8Array(12 + hj.length + 4);
+		h.set([0x42, 0x57, 0x4e, 0x4e, 1, 0, 0, 0]);
+		new DataView(h.buffer).setUint32(8, hj.length, true);
+		h.set(hj, 12);
+		new DataView(h.buffer).setUint32(h.length - 4, crc32(h.subarray(0, h.length - 4)), true);
+		expect(() => importModel(h)).toThrow(/the limit is/);
+	});
+
+	it('refuses values that are not finite, even under a valid checksum', () => {
+		const t = trained({});
+		const f = exportModel(t.model);
+		const L = new DataView(f.buffer).getUint32(8, true);
+		new DataView(f.buffer).setFloat32(12 + L, NaN, true); // the first weight
+		new DataView(f.buffer).setUint32(f.length - 4, crc32(f.subarray(0, f.length - 4)), true);
+		expect(() => importModel(f)).toThrow(/dense1.W holds a value that is not a finite number/);
 	});
 
 	it('says a foreign file is not a model file, and a newer version is not readable', () => {

@@ -18,7 +18,8 @@
 import { ByteReader, ByteWriter, FormatError } from './bytes';
 import { ConfigError, validateModelConfig, type ModelConfig } from './config';
 import { crc32 } from './crc32';
-import { Model } from './model';
+import { BatchNorm } from './layers/batchnorm';
+import { Model, modelMemory } from './model';
 import { createRng } from './rng';
 
 export const MODEL_MAGIC = 'BWNN';
@@ -65,7 +66,7 @@ export function importModel(bytes: Uint8Array): LoadedModel {
 	const version = r.u16();
 	if (version !== MODEL_VERSION)
 		throw new FormatError(`this model file has format version ${version}; this version of Bitwise reads version ${MODEL_VERSION}`);
-	r.u16();
+	const flags = r.u16();
 	const L = r.u32();
 	if (12 + L + 4 > bytes.length)
 		throw new FormatError(`truncated model file: its header says ${L} bytes of JSON follow, but the file is only ${bytes.length} bytes long`);
@@ -73,25 +74,49 @@ export function importModel(bytes: Uint8Array): LoadedModel {
 	const storedCrc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
 	const crcOk = crc32(body) === storedCrc;
 
-	let header: { model: ModelConfig; meta?: ModelMeta };
-	let model: Model;
+	// Everything is checked against the header before any model is built, so a small
+	// hostile file cannot make the reader allocate a large model.
+	let header: { model?: unknown; meta?: unknown };
 	try {
 		header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(L, 'the header')));
-		model = new Model(validateModelConfig(header?.model), createRng(0));
-	} catch (e) {
-		if (!crcOk) throw new FormatError('corrupt model file: the checksum does not match its contents');
-		const why = e instanceof ConfigError ? e.message : 'its header is not valid JSON';
-		throw new FormatError(`invalid model file: ${why}`);
+	} catch {
+		throw new FormatError(crcOk ? 'invalid model file: its header is not valid JSON' : CORRUPT);
 	}
-	const expected = 12 + L + model.memory().packedBytes + 4;
+	let config: ModelConfig;
+	try {
+		config = validateModelConfig(header?.model);
+	} catch (e) {
+		if (!crcOk || !(e instanceof ConfigError)) throw new FormatError(CORRUPT);
+		throw new FormatError(`invalid model file: ${e.message}`);
+	}
+	const expected = 12 + L + modelMemory(config).packedBytes + 4;
 	if (bytes.length < expected)
 		throw new FormatError(`truncated model file: this model needs ${expected} bytes but the file has ${bytes.length}`);
 	if (bytes.length > expected)
 		throw new FormatError(`invalid model file: ${bytes.length - expected} unexpected bytes after the model's ${expected}`);
-	if (!crcOk) throw new FormatError('corrupt model file: the checksum does not match its contents');
+	if (!crcOk) throw new FormatError(CORRUPT);
+	if (flags !== 0) throw new FormatError('invalid model file: it sets flags this version of Bitwise does not know');
+
+	const model = new Model(config, createRng(0));
 	const payload = new ByteReader(bytes, bytes.length - 4);
 	payload.offset = 12 + L;
 	for (const l of model.layers) l.read(payload);
-	const meta = header.meta && typeof header.meta === 'object' ? header.meta : {};
-	return { model, meta, headerBytes: 12 + L + 4 };
+	for (const p of model.params)
+		for (let i = 0; i < p.value.length; i++)
+			if (!Number.isFinite(p.value[i])) throw new FormatError(`invalid model file: ${p.name} holds a value that is not a finite number`);
+	for (const l of model.layers)
+		if (l instanceof BatchNorm && l.runningVar.some((v) => !(v >= 0)))
+			throw new FormatError(`invalid model file: ${l.name} has a negative or missing running variance`);
+	return { model, meta: cleanMeta(header.meta), headerBytes: 12 + L + 4 };
+}
+
+const CORRUPT = 'corrupt model file: the checksum does not match its contents';
+
+/** Keep only primitive values of the stored meta object. */
+function cleanMeta(raw: unknown): ModelMeta {
+	const meta: ModelMeta = {};
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return meta;
+	for (const [k, v] of Object.entries(raw))
+		if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) meta[k] = v;
+	return meta;
 }

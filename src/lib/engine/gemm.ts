@@ -2,24 +2,60 @@
  * Float32 matrix products for the training engine: the forward pass X · W^T and
  * the two backward products dY · W and dY^T · X of a dense layer.
  *
- * Tensors are row-major Float32Arrays. Every product overwrites C and never reads
- * it; C must not share memory with A or B.
+ * Tensors are row-major Float32Arrays. Every product overwrites the first m*n
+ * elements of C and never reads it; C must not share memory with A or B.
  *
- * Numerics, the same for all three kernels: each output is the float64 sum
+ * Two backends, chosen once per worker (`gemmBackend`):
  *
- *     C_ij = fround( Σ_{p=0}^{k-1} a_ip b_pj )     added in the order p = 0, 1, ..., k-1,
+ * - 'wasm-simd' (the default wherever WebAssembly SIMD runs: node, current browsers):
+ *   the f32x4 kernels of ./wasm/gemm.wat. Each output is accumulated in float32,
  *
- * rounded once to float32. A product of two float32 values is exact in float64, so
- * the result depends only on the inputs, not on the blocking: the three kernels
- * agree with each other and with `naiveMatmulABt` to the bit, and sums of ±1
- * products (binary layers simulated in float) are exact integers, identical to the
- * XOR-popcount kernel's.
+ *       C_ij = (...((a_i0 b_0j + a_i1 b_1j) + a_i2 b_2j) + ...) + a_i,k-1 b_k-1,j
  *
- * Speed: the kernels copy both operands into float64 panels of 4 rows (or columns)
- * interleaved along k, so the inner loop reads 8 consecutive numbers per step and
- * updates a 4x4 tile of accumulators held in locals (16 multiply-adds per 8 loads).
- * `scripts/bench/kernels.ts` measures them.
+ *   in the order p = 0..k-1, every product and every sum rounded to float32 (no
+ *   fused multiply-add). The error is the usual recursive-summation bound, about
+ *   k · 2^-24 · Σ_p |a_ip b_pj| at worst and ~sqrt(k) · 2^-24 · Σ|a b| typically,
+ *   where float64 accumulation rounds once. The order is fixed, so results are
+ *   deterministic, the three layouts agree to the bit, and a row of C does not
+ *   depend on the other rows of A (a sample's output does not depend on its batch).
+ *   Sums of ±1 products stay exact integers while |partial sums| < 2^24, far beyond
+ *   any layer width, so binary layers simulated in float still equal the
+ *   XOR-popcount kernel's integers.
+ * - 'js' (fallback, or forced by `setGemmBackend('js')`): the kernels below. Each
+ *   output is the float64 sum C_ij = fround(Σ_p a_ip b_pj), added in the order
+ *   p = 0..k-1 and rounded once. A product of two float32 values is exact in float64,
+ *   so the three JS kernels agree with each other and with `naiveMatmulABt` to the
+ *   bit, and ±1 sums are the same exact integers.
+ *
+ * The two backends can differ in the last bits of non-integer results; nothing in
+ * the engine depends on those bits matching across backends.
+ *
+ * Speed: the JS kernels copy both operands into float64 panels of 4 rows (or
+ * columns) interleaved along k, so the inner loop reads 8 consecutive numbers per
+ * step and updates a 4x4 tile of accumulators held in locals (16 multiply-adds per
+ * 8 loads), ~3.5-4 GFLOP/s. The SIMD kernels hold a 4x8 tile in eight v128
+ * accumulators. `scripts/bench/kernels.ts` measures them.
  */
+import { simdGemmAvailable, simdMatmul } from './wasm/gemm-simd';
+
+/** Which kernels the products run on. */
+export type GemmBackend = 'wasm-simd' | 'js';
+
+let mode: 'js' | 'auto' = 'auto';
+
+/**
+ * Choose the kernels: 'auto' (the default) uses WebAssembly SIMD when available and
+ * the JS kernels otherwise; 'js' forces the JS kernels (for tests and benchmarks).
+ */
+export function setGemmBackend(choice: 'js' | 'auto'): void {
+	if (choice !== 'js' && choice !== 'auto') throw new RangeError(`unknown GEMM backend ${choice}`);
+	mode = choice;
+}
+
+/** The kernels `matmulABt`, `matmulAB` and `matmulAtB` currently run on. */
+export function gemmBackend(): GemmBackend {
+	return mode === 'auto' && simdGemmAvailable() ? 'wasm-simd' : 'js';
+}
 
 function checkDims(m: number, n: number, k: number): void {
 	for (const [v, name] of [[m, 'm'], [n, 'n'], [k, 'k']] as const) {
@@ -141,9 +177,31 @@ function gemm(A: Float32Array, aByRows: boolean, B: Float32Array, bByRows: boole
 	}
 }
 
+function checkABt(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkDims(m, n, k);
+	checkRoom(A.length, m * k, 'A');
+	checkRoom(B.length, n * k, 'B');
+	checkRoom(C.length, m * n, 'C');
+}
+
+function checkAB(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkDims(m, n, k);
+	checkRoom(A.length, m * k, 'A');
+	checkRoom(B.length, k * n, 'B');
+	checkRoom(C.length, m * n, 'C');
+}
+
+function checkAtB(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkDims(m, n, k);
+	checkRoom(A.length, k * m, 'A');
+	checkRoom(B.length, k * n, 'B');
+	checkRoom(C.length, m * n, 'C');
+}
+
 /**
  * C = A · B^T: C[i*n + j] = Σ_p A[i*k + p] B[j*k + p]. The dense forward pass
  * Y = X · W^T with X: [batch, in] as A [m, k] and W: [out, in] as B [n, k].
+ * Runs on the backend `gemmBackend()` reports (see the numerics above).
  *
  * @param A [m, k]
  * @param B [n, k]
@@ -151,16 +209,16 @@ function gemm(A: Float32Array, aByRows: boolean, B: Float32Array, bByRows: boole
  * @throws RangeError if a dimension is invalid or an array is too short.
  */
 export function matmulABt(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
-	checkDims(m, n, k);
-	checkRoom(A.length, m * k, 'A');
-	checkRoom(B.length, n * k, 'B');
-	checkRoom(C.length, m * n, 'C');
+	checkABt(A, B, C, m, n, k);
+	if (m === 0 || n === 0) return;
+	if (mode === 'auto' && simdMatmul('abt', A, B, C, m, n, k)) return;
 	gemm(A, true, B, true, C, m, n, k);
 }
 
 /**
  * C = A · B: C[i*n + j] = Σ_p A[i*k + p] B[p*n + j]. The input gradient of a dense
  * layer, dX = dY · W, with dY: [batch, out] as A [m, k] and W: [out, in] as B [k, n].
+ * Runs on the backend `gemmBackend()` reports.
  *
  * @param A [m, k]
  * @param B [k, n]
@@ -168,17 +226,17 @@ export function matmulABt(A: Float32Array, B: Float32Array, C: Float32Array, m: 
  * @throws RangeError if a dimension is invalid or an array is too short.
  */
 export function matmulAB(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
-	checkDims(m, n, k);
-	checkRoom(A.length, m * k, 'A');
-	checkRoom(B.length, k * n, 'B');
-	checkRoom(C.length, m * n, 'C');
+	checkAB(A, B, C, m, n, k);
+	if (m === 0 || n === 0) return;
+	if (mode === 'auto' && simdMatmul('ab', A, B, C, m, n, k)) return;
 	gemm(A, true, B, false, C, m, n, k);
 }
 
 /**
  * C = A^T · B: C[i*n + j] = Σ_p A[p*m + i] B[p*n + j]. The weight gradient of a
  * dense layer, dW = dY^T · X, with dY: [batch, out] as A [k, m] and X: [batch, in]
- * as B [k, n]; the batch is the summed dimension k.
+ * as B [k, n]; the batch is the summed dimension k. Runs on the backend
+ * `gemmBackend()` reports.
  *
  * @param A [k, m]
  * @param B [k, n]
@@ -186,27 +244,65 @@ export function matmulAB(A: Float32Array, B: Float32Array, C: Float32Array, m: n
  * @throws RangeError if a dimension is invalid or an array is too short.
  */
 export function matmulAtB(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
-	checkDims(m, n, k);
-	checkRoom(A.length, k * m, 'A');
-	checkRoom(B.length, k * n, 'B');
-	checkRoom(C.length, m * n, 'C');
+	checkAtB(A, B, C, m, n, k);
+	if (m === 0 || n === 0) return;
+	if (mode === 'auto' && simdMatmul('atb', A, B, C, m, n, k)) return;
+	gemm(A, false, B, false, C, m, n, k);
+}
+
+/**
+ * `matmulABt` on the JS kernels whatever the backend: C = A · B^T with float64
+ * accumulation, rounded once per element.
+ *
+ * @param A [m, k]
+ * @param B [n, k]
+ * @param C [m, n], overwritten
+ * @throws RangeError if a dimension is invalid or an array is too short.
+ */
+export function matmulABtJs(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkABt(A, B, C, m, n, k);
+	gemm(A, true, B, true, C, m, n, k);
+}
+
+/**
+ * `matmulAB` on the JS kernels whatever the backend: C = A · B with float64
+ * accumulation, rounded once per element.
+ *
+ * @param A [m, k]
+ * @param B [k, n]
+ * @param C [m, n], overwritten
+ * @throws RangeError if a dimension is invalid or an array is too short.
+ */
+export function matmulABJs(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkAB(A, B, C, m, n, k);
+	gemm(A, true, B, false, C, m, n, k);
+}
+
+/**
+ * `matmulAtB` on the JS kernels whatever the backend: C = A^T · B with float64
+ * accumulation, rounded once per element.
+ *
+ * @param A [k, m]
+ * @param B [k, n]
+ * @param C [m, n], overwritten
+ * @throws RangeError if a dimension is invalid or an array is too short.
+ */
+export function matmulAtBJs(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
+	checkAtB(A, B, C, m, n, k);
 	gemm(A, false, B, false, C, m, n, k);
 }
 
 /**
  * Reference C = A · B^T by the plain triple loop (float64 sum in the order
  * p = 0..k-1, rounded once), for tests and as the benchmark's unblocked baseline.
- * Gives bit-identical results to `matmulABt`, only slower.
+ * Gives bit-identical results to `matmulABtJs`, only slower.
  *
  * @param A [m, k]
  * @param B [n, k]
  * @param C [m, n], overwritten
  */
 export function naiveMatmulABt(A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number): void {
-	checkDims(m, n, k);
-	checkRoom(A.length, m * k, 'A');
-	checkRoom(B.length, n * k, 'B');
-	checkRoom(C.length, m * n, 'C');
+	checkABt(A, B, C, m, n, k);
 	for (let i = 0; i < m; i++) {
 		for (let j = 0; j < n; j++) {
 			let s = 0;

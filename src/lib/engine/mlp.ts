@@ -67,6 +67,8 @@ export function mlpConfig(spec: MlpSpec): ModelConfig {
 		if (i < n - 1) {
 			const act = spec.activation ?? 'auto';
 			const chosen = act === 'auto' ? (input[i + 1] === 'float' ? 'relu' : 'none') : act;
+			if (chosen === 'relu' && input[i + 1] === 'sign')
+				throw new ConfigError(`a ReLU before a sign-binarized input makes every input +1: use hardtanh or no activation before dense layer ${i + 2}`);
 			if (chosen !== 'none') layers.push({ type: chosen });
 		}
 	}

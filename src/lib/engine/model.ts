@@ -5,8 +5,9 @@
 import { Activation } from './layers/activation';
 import { BatchNorm } from './layers/batchnorm';
 import { Dense } from './layers/dense';
+import { layerParameters, layerStorage } from './layers/storage';
 import type { ForwardOptions, Layer, Param, StoredTensor } from './layers/types';
-import { validateModelConfig, type ModelConfig } from './config';
+import { validateModelConfig, type LayerConfig, type ModelConfig } from './config';
 import type { Rng } from './rng';
 import { estimator } from './ste';
 
@@ -30,16 +31,10 @@ export class Model {
 	constructor(config: ModelConfig, rng: Rng) {
 		this.config = validateModelConfig(config);
 		const est = estimator(this.config.estimator ?? 'clipped', { beta: this.config.swishBeta });
-		let size = this.config.inputSize;
-		const counts: Record<string, number> = {};
-		const name = (kind: string) => `${kind}${(counts[kind] = (counts[kind] ?? 0) + 1)}`;
-		this.layers = this.config.layers.map((l) => {
-			let layer: Layer;
-			if (l.type === 'dense') layer = new Dense(name('dense'), size, l, est, rng);
-			else if (l.type === 'batchnorm') layer = new BatchNorm(name('bn'), size, l);
-			else layer = new Activation(l.type, name(l.type), size);
-			size = layer.outSize;
-			return layer;
+		this.layers = planLayers(this.config).map(({ cfg, name, inSize }): Layer => {
+			if (cfg.type === 'dense') return new Dense(name, inSize, cfg, est, rng);
+			if (cfg.type === 'batchnorm') return new BatchNorm(name, inSize, cfg);
+			return new Activation(cfg.type, name, inSize);
 		});
 		this.params = this.layers.flatMap((l) => l.params);
 	}
@@ -75,12 +70,39 @@ export class Model {
 
 	/** Parameter count and memory, float32 vs packed. */
 	memory(): ModelMemory {
-		const tensors = this.layers.flatMap((l) => l.storage());
-		return {
-			parameters: this.params.reduce((s, p) => s + p.value.length, 0),
-			floatBytes: tensors.reduce((s, t) => s + t.floatBytes, 0),
-			packedBytes: tensors.reduce((s, t) => s + t.packedBytes, 0),
-			tensors
-		};
+		return modelMemory(this.config);
 	}
+}
+
+/** A layer's place in a model: its config, name (`dense1`, `bn1`, `relu1`...) and sizes. */
+export interface LayerPlan {
+	cfg: LayerConfig;
+	name: string;
+	inSize: number;
+	outSize: number;
+}
+
+/** Names and sizes of a (validated) config's layers, in order. */
+export function planLayers(config: ModelConfig): LayerPlan[] {
+	let size = config.inputSize;
+	const counts: Record<string, number> = {};
+	return config.layers.map((cfg) => {
+		const kind = cfg.type === 'dense' ? 'dense' : cfg.type === 'batchnorm' ? 'bn' : cfg.type;
+		counts[kind] = (counts[kind] ?? 0) + 1;
+		const plan = { cfg, name: `${kind}${counts[kind]}`, inSize: size, outSize: cfg.type === 'dense' ? cfg.units : size };
+		size = plan.outSize;
+		return plan;
+	});
+}
+
+/** Parameter count and memory of a (validated) config, without building the model. */
+export function modelMemory(config: ModelConfig): ModelMemory {
+	const plan = planLayers(config);
+	const tensors = plan.flatMap((p) => layerStorage(p.cfg, p.name, p.inSize));
+	return {
+		parameters: plan.reduce((s, p) => s + layerParameters(p.cfg, p.inSize), 0),
+		floatBytes: tensors.reduce((s, t) => s + t.floatBytes, 0),
+		packedBytes: tensors.reduce((s, t) => s + t.packedBytes, 0),
+		tensors
+	};
 }

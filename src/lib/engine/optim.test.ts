@@ -52,6 +52,13 @@ describe('optimisers', () => {
 		expect(w2.value[0]).toBe(1);
 	});
 
+	it('Bop compares sign(w) m with tau, whatever the size of the latent weight', () => {
+		const w = param([1, 0.01, 0, -0, -0.5], [1, 1, 1, 1, -1], 'latent');
+		createOptimizer([w], { type: 'bop', lr: 0.01, gamma: 1e-3, tau: 1e-4 }).step(); // m = ±1e-3 > tau
+		// sign(w) m: 1e-3 for the first four (0 and -0 are +1), and (-1)(-1e-3) for the last: all flip.
+		expect(Array.from(w.value, Math.sign)).toEqual([-1, -1, -1, -1, 1]);
+	});
+
 	it('clips latent weights to [-1, 1] and leaves float ones alone', () => {
 		const l = param([-3, -1, 0.5, 1, 2], [0, 0, 0, 0, 0], 'latent');
 		const f = param([-3, 2], [0, 0]);

@@ -6,7 +6,7 @@
  * - Adam (Kingma & Ba 2015): m <- b1 m + (1-b1) g; s <- b2 s + (1-b2) g^2;
  *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat.
  * - Bop (Helwegen et al. 2019), for latent (binary) weights only: m <- m + gamma (g - m);
- *   w <- -w where w m > tau. Binary weights carry no magnitudes, only signs. Every
+ *   w <- -w where sign(w) m > tau. Binary weights carry no magnitudes, only signs. Every
  *   other parameter is updated by Adam at `lr`, as Larq pairs Bop with Adam.
  */
 import type { OptimizerConfig } from './config';
@@ -69,7 +69,10 @@ export function createOptimizer(params: Param[], config: OptimizerConfig): Optim
 				if (bop && role === 'latent') {
 					for (let i = 0; i < w.length; i++) {
 						m[i] += gamma * (g[i] - m[i]);
-						if (w[i] * m[i] > tau) w[i] = -w[i];
+						// Only the sign of a binary weight exists for Bop: compare sign(w) m with tau,
+						// so the threshold is the same for every weight whatever its latent size.
+						const s = w[i] >= 0 ? 1 : -1;
+						if (s * m[i] > tau) w[i] = w[i] === 0 ? -1 : -w[i];
 					}
 					continue;
 				}

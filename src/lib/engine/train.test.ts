@@ -91,6 +91,16 @@ describe('Trainer', () => {
 		expect(out[0].diverged).toBe(true);
 	});
 
+	it('folds a last batch of one example into the batch before it, so batch norm always sees two or more', () => {
+		const data = makeSynthetic('moons', { n: 21, testFraction: 0.2, seed: 1 }); // 17 train examples
+		const t = new Trainer({ ...binaryConfig(), batchSize: 8 }, data);
+		expect(t.stepsPerEpoch).toBe(2);
+		const sizes = Array.from({ length: 4 }, () => t.step().examples);
+		expect(sizes).toEqual([8, 9, 8, 9]);
+		expect(t.epochs).toBe(2);
+		expect(() => new Trainer({ ...binaryConfig(), batchSize: 1 }, data)).toThrow(/at least 2 examples/);
+	});
+
 	it('rejects a model that does not fit the data', () => {
 		const cfg = { ...binaryConfig(), model: mlpConfig({ inputSize: 3, classes: 2, hidden: [4] }) };
 		expect(() => new Trainer(cfg, circles)).toThrow(/expects 3 inputs/);

@@ -30,6 +30,8 @@ export interface StepMetrics {
 	/** Epoch this step belongs to (0-based) and its position in it. */
 	epoch: number;
 	stepInEpoch: number;
+	/** Examples in this step's minibatch. */
+	examples: number;
 	/** Mean loss and accuracy over this step's minibatch (before the update). */
 	loss: number;
 	accuracy: number;
@@ -62,7 +64,10 @@ export class Trainer {
 	readonly optimizer: Optimizer;
 	readonly data: Dataset;
 	readonly stepsPerEpoch: number;
+	/** The configured batch size, capped at the training set's size. */
+	readonly batch: number;
 	stepsDone = 0;
+	private stepOfEpoch = 0;
 	private order: Int32Array;
 	private cursor = 0;
 	private epochIndex = 0;
@@ -85,13 +90,17 @@ export class Trainer {
 		this.model = new Model(this.config.model, root.fork());
 		this.shuffleRng = root.fork();
 		this.optimizer = createOptimizer(this.model.params, this.config.optimizer);
-		const B = Math.min(this.config.batchSize, data.nTrain);
-		this.stepsPerEpoch = Math.ceil(data.nTrain / B);
+		const B = (this.batch = Math.min(this.config.batchSize, data.nTrain));
+		if (B < 2 && this.config.model.layers.some((l) => l.type === 'batchnorm'))
+			throw new RangeError('batch norm needs at least 2 examples per batch: choose a batch size of 2 or more');
+		// A last batch of one example would leave batch norm nothing to normalise: it joins the batch before it.
+		const full = Math.floor(data.nTrain / B), rest = data.nTrain - full * B;
+		this.stepsPerEpoch = rest === 0 || (rest === 1 && full > 0) ? full : full + 1;
 		this.order = Int32Array.from({ length: data.nTrain }, (_, i) => i);
 		this.shuffleRng.shuffle(this.order);
-		this.bx = new Float32Array(B * data.inputSize);
-		this.by = new Uint8Array(B);
-		this.dLogits = new Float32Array(B * data.numClasses);
+		this.bx = new Float32Array((B + 1) * data.inputSize);
+		this.by = new Uint8Array(B + 1);
+		this.dLogits = new Float32Array((B + 1) * data.numClasses);
 		this.bins = opts.histogramBins ?? 32;
 		this.signsBefore = this.model.dense.map((d) => new Uint8Array(d.weightMode === 'float' ? 0 : d.W.value.length));
 	}
@@ -105,13 +114,14 @@ export class Trainer {
 	step(): StepMetrics {
 		const { data, model } = this;
 		const D = data.inputSize, C = data.numClasses;
-		const B = Math.min(this.by.length, data.nTrain - this.cursor);
+		const left = data.nTrain - this.cursor;
+		const B = left === this.batch + 1 ? left : Math.min(this.batch, left);
 		for (let b = 0; b < B; b++) {
 			const i = this.order[this.cursor + b];
 			this.bx.set(data.trainX.subarray(i * D, (i + 1) * D), b * D);
 			this.by[b] = data.trainY[i];
 		}
-		const epoch = this.epochIndex, stepInEpoch = Math.ceil(this.cursor / this.by.length);
+		const epoch = this.epochIndex, stepInEpoch = this.stepOfEpoch++;
 		const logits = model.forward(this.bx, B, { training: true });
 		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
 		model.backward(this.dLogits, B);
@@ -145,11 +155,12 @@ export class Trainer {
 		this.cursor += B;
 		if (this.cursor >= data.nTrain) {
 			this.cursor = 0;
+			this.stepOfEpoch = 0;
 			this.epochIndex++;
 			this.shuffleRng.shuffle(this.order);
 		}
 		this.stepsDone++;
-		return { step: this.stepsDone, epoch, stepInEpoch, loss, accuracy: correct / B, layers, flips: flipsTotal, diverged: !finite };
+		return { step: this.stepsDone, epoch, stepInEpoch, examples: B, loss, accuracy: correct / B, layers, flips: flipsTotal, diverged: !finite };
 	}
 
 	private histogram(d: Dense): Uint32Array | null {

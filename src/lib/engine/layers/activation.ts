@@ -4,7 +4,7 @@
  * hardtanh, y = clip(x, -1, 1), dy/dx = 1[|x| <= 1] (inclusive, like the clipped estimator).
  */
 import type { ByteReader, ByteWriter } from '../bytes';
-import { reuse, type ForwardOptions, type Layer, type Param, type StoredTensor } from './types';
+import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 export class Activation implements Layer {
 	readonly params: Param[] = [];
@@ -41,9 +41,6 @@ export class Activation implements Layer {
 		return dx;
 	}
 
-	storage(): StoredTensor[] {
-		return [];
-	}
 	write(_w: ByteWriter): void {}
 	read(_r: ByteReader): void {}
 }

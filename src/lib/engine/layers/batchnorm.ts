@@ -8,7 +8,7 @@
  */
 import type { ByteReader, ByteWriter } from '../bytes';
 import type { BatchNormConfig } from '../config';
-import { reuse, type ForwardOptions, type Layer, type Param, type StoredTensor } from './types';
+import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 export class BatchNorm implements Layer {
 	readonly type = 'batchnorm';
@@ -48,6 +48,7 @@ export class BatchNorm implements Layer {
 		const f = this.inSize;
 		const y = (this.y = reuse(this.y, batch * f));
 		const g = this.gamma.value, b = this.beta.value;
+		this.lastBatch = 0; // until a training forward sets it: backward needs one
 		if (!opts.training) {
 			for (let j = 0; j < f; j++) {
 				const inv = 1 / Math.sqrt(this.runningVar[j] + this.epsilon);
@@ -56,6 +57,8 @@ export class BatchNorm implements Layer {
 			}
 			return y;
 		}
+		// One example has no spread: every output would be beta and no gradient would flow.
+		if (batch < 2) throw new RangeError(`${this.name}: batch norm needs at least 2 examples per training batch, got ${batch}`);
 		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		this.lastBatch = batch;
 		const mom = this.momentum;
@@ -102,17 +105,6 @@ export class BatchNorm implements Layer {
 			}
 		}
 		return dx;
-	}
-
-	storage(): StoredTensor[] {
-		const f = this.inSize;
-		return ['gamma', 'beta', 'mean', 'var'].map((n) => ({
-			name: `${this.name}.${n}`,
-			kind: 'f32' as const,
-			values: f,
-			packedBytes: f * 4,
-			floatBytes: f * 4
-		}));
 	}
 
 	write(w: ByteWriter): void {

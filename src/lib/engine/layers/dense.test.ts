@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createRng, dotLoss, finiteDiff, randArray, randn, relErr, someIndices } from '../../../../tests/unit/helpers';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
 import { estimator } from '../ste';
+import { weightBases } from '../multibase';
 import { Dense } from './dense';
+import { layerStorage } from './storage';
+import type { StoredTensor } from './types';
+import { ByteWriter } from '../bytes';
 
 const clipped = estimator('clipped');
 
@@ -138,7 +142,7 @@ describe('Dense, binary modes', () => {
 		});
 	});
 
-	it('multibase inputs: beta and v gradients agree with finite differences', () => {
+	it('multibase inputs: the beta gradient agrees with finite differences (the output is linear in beta)', () => {
 		const rng = createRng(9);
 		const n = 11, B = 4;
 		const d = make(n, { input: 'multibase', inputBases: 3, bias: false });
@@ -152,6 +156,54 @@ describe('Dense, binary modes', () => {
 		finiteDiff(f, d.beta!.value, [0, 1, 2]).forEach((g, k) => expect(relErr(g, gBeta[k])).toBeLessThan(1e-3));
 	});
 
+	it('multibase inputs: dL/dv and dL/dx follow the straight-through rule (slope 1 inside 0 <= x + v_n <= 1)', () => {
+		const rng = createRng(11);
+		const n = 7, B = 3, N = 3;
+		const d = make(n, { input: 'multibase', inputBases: N, bias: false });
+		const x = randArray(rng, B * n, -1.5, 1.5);
+		const dy = randn(rng, B * 5);
+		d.forward(x, B, { training: true });
+		const dx = d.backward(dy, B, true)!;
+		const v = d.v!.value, beta = d.beta!.value, W = d.W.value;
+		const dxe = new Float64Array(B * n); // dy · W
+		for (let r = 0; r < B; r++) for (let c = 0; c < n; c++) for (let j = 0; j < 5; j++) dxe[r * n + c] += dy[r * 5 + j] * W[j * n + c];
+		const inside = (i: number, k: number) => x[i] + v[k] >= 0 && x[i] + v[k] <= 1;
+		for (let i = 0; i < B * n; i++) {
+			let g = 0;
+			for (let k = 0; k < N; k++) if (inside(i, k)) g += beta[k] * dxe[i];
+			expect(dx[i]).toBeCloseTo(g, 4);
+		}
+		for (let k = 0; k < N; k++) {
+			let g = 0;
+			for (let i = 0; i < B * n; i++) if (inside(i, k)) g += beta[k] * dxe[i];
+			expect(d.v!.grad[k]).toBeCloseTo(g, 4);
+		}
+	});
+
+	it('multibase weights: dL/dW = Σ_i alpha_i ste(W - mean + u_i std) dL/dg(W)', () => {
+		const rng = createRng(12);
+		const n = 9, B = 2;
+		const d = new Dense('d', n, { type: 'dense', units: 4, weights: 'multibase', bases: 3, bias: false }, estimator('approxsign'), rng);
+		d.W.value.set(randn(rng, 4 * n, 0.8));
+		d.invalidate();
+		const x = randn(rng, B * n), dy = randn(rng, B * 4);
+		d.forward(x, B, { training: true });
+		d.backward(dy, B, false);
+		const W = d.W.value, len = W.length;
+		const mean = W.reduce((s, w) => s + w, 0) / len;
+		const std = Math.sqrt(W.reduce((s, w) => s + (w - mean) ** 2, 0) / len);
+		const wb = weightBases(W, 3);
+		const est = estimator('approxsign');
+		for (let r = 0; r < 4; r++)
+			for (let c = 0; c < n; c++) {
+				let dwe = 0;
+				for (let b = 0; b < B; b++) dwe += dy[b * 4 + r] * x[b * n + c];
+				let g = 0;
+				[-1, 0, 1].forEach((u, k) => (g += Math.fround(wb.alphas[k]) * est.grad(W[r * n + c] - mean + u * std)));
+				expect(d.W.grad[r * n + c]).toBeCloseTo(g * dwe, 3);
+			}
+	});
+
 	it("with the 'true' estimator no gradient reaches binary weights or binarized inputs", () => {
 		const rng = createRng(10);
 		const d = new Dense('d', 8, { type: 'dense', units: 3, weights: 'binary', input: 'sign' }, estimator('true'), rng);
@@ -163,14 +215,25 @@ describe('Dense, binary modes', () => {
 	});
 });
 
-describe('Dense storage', () => {
+describe('layer storage', () => {
+	const sum = (t: StoredTensor[], k: 'packedBytes' | 'floatBytes') => t.reduce((s, x) => s + x[k], 0);
+	const dense = (inSize: number, cfg: Partial<DenseConfig>) => layerStorage({ type: 'dense', units: 5, ...cfg }, 'd', inSize);
+
 	it('packs binary rows to whole 32-bit words and keeps float parameters as float32', () => {
-		const f = make(70, { weights: 'float' }).storage();
-		expect(f.reduce((s, t) => s + t.packedBytes, 0)).toBe((5 * 70 + 5) * 4);
-		const b = make(70, { weights: 'binary' }).storage();
-		expect(b.reduce((s, t) => s + t.packedBytes, 0)).toBe(5 * 3 * 4 + 5 * 4);
-		expect(b.reduce((s, t) => s + t.floatBytes, 0)).toBe((5 * 70 + 5) * 4);
-		const m = make(64, { weights: 'multibase', bases: 3, bias: false }).storage();
-		expect(m.reduce((s, t) => s + t.packedBytes, 0)).toBe(3 * 5 * 2 * 4 + 3 * 4);
+		expect(sum(dense(70, { weights: 'float' }), 'packedBytes')).toBe((5 * 70 + 5) * 4);
+		const b = dense(70, { weights: 'binary' });
+		expect(sum(b, 'packedBytes')).toBe(5 * 3 * 4 + 5 * 4);
+		expect(sum(b, 'floatBytes')).toBe((5 * 70 + 5) * 4);
+		expect(sum(dense(64, { weights: 'multibase', bases: 3, bias: false }), 'packedBytes')).toBe(3 * 5 * 2 * 4 + 3 * 4);
+		expect(sum(dense(64, { weights: 'scaled', input: 'multibase', inputBases: 2, bias: false }), 'packedBytes')).toBe(5 * 2 * 4 + 5 * 4 + 2 * 2 * 4);
+	});
+
+	it('matches the bytes a layer really writes to a model file', () => {
+		for (const cfg of [{}, { weights: 'binary' }, { weights: 'scaled', input: 'sign' }, { weights: 'multibase', input: 'multibase', bases: 2, inputBases: 3 }] as Partial<DenseConfig>[]) {
+			const d = make(45, cfg);
+			const w = new ByteWriter();
+			d.write(w);
+			expect(w.length).toBe(sum(dense(45, cfg), 'packedBytes'));
+		}
 	});
 });

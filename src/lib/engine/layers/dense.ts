@@ -19,13 +19,13 @@
  * packed and the float outputs are identical to the bit.
  */
 import { binaryGemm, packRows, wordsFor } from '../bits';
-import type { ByteReader, ByteWriter } from '../bytes';
+import { FormatError, type ByteReader, type ByteWriter } from '../bytes';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
-import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
+import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
 import type { Rng } from '../rng';
 import type { Estimator } from '../ste';
-import { reuse, type ForwardOptions, type Layer, type Param, type StoredTensor } from './types';
+import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 /** Weight-side quantities derived from the latent weights, cached until they change. */
 interface PreparedWeights {
@@ -70,6 +70,7 @@ export class Dense implements Layer {
 	private dxe: Float32Array | null = null;
 	private dwe: Float32Array | null = null;
 	private lastBatch = 0;
+	private lastTraining = false;
 
 	constructor(
 		readonly name: string,
@@ -174,14 +175,20 @@ export class Dense implements Layer {
 			effective.set(sumBases(bases, baseScales, len));
 		} else effective.set(bases[0]);
 		this.W.value.set(effective);
+		// The latent weights are gone from the file; mean and std of g(W) stand in for them, so
+		// the straight-through windows of a model trained further after import sit where they should.
+		let mean = 0, sq = 0;
+		for (let j = 0; j < len; j++) mean += effective[j];
+		mean /= len || 1;
+		for (let j = 0; j < len; j++) sq += (effective[j] - mean) ** 2;
 		this.prepared = {
 			bases,
 			baseScales,
 			rowScales,
 			effective: this.weightMode === 'binary' ? bases[0] : effective,
-			mean: 0,
-			std: 0,
-			shifts: new Float64Array(this.M),
+			mean,
+			std: Math.sqrt(sq / (len || 1)),
+			shifts: baseShifts(this.M),
 			packed: null
 		};
 	}
@@ -192,6 +199,7 @@ export class Dense implements Layer {
 		const p = this.prepareWeights();
 		this.x = x;
 		this.lastBatch = batch;
+		this.lastTraining = opts.training;
 
 		// f(x)
 		let xe = x;
@@ -255,7 +263,8 @@ export class Dense implements Layer {
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
-		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
+		if (!this.x || !this.xe || batch !== this.lastBatch || !this.lastTraining)
+			throw new Error(`${this.name}: backward needs a training-mode forward of the same batch first`);
 		const n = this.inSize, out = this.outSize;
 		const p = this.prepareWeights();
 		const W = this.W.value, gW = this.W.grad;
@@ -318,35 +327,6 @@ export class Dense implements Layer {
 		}
 	}
 
-	storage(): StoredTensor[] {
-		const out = this.outSize, n = this.inSize;
-		const rowBytes = wordsFor(n) * 4;
-		const t: StoredTensor[] = [];
-		const f32 = (name: string, values: number, inFloat = true): StoredTensor => ({
-			name,
-			kind: 'f32',
-			values,
-			packedBytes: values * 4,
-			floatBytes: inFloat ? values * 4 : 0
-		});
-		if (this.weightMode === 'float') t.push(f32(`${this.name}.W`, out * n));
-		else {
-			for (let i = 0; i < this.M; i++)
-				t.push({
-					name: `${this.name}.W${this.M > 1 ? `.base${i + 1}` : ''}`,
-					kind: 'bits',
-					values: out * n,
-					packedBytes: out * rowBytes,
-					floatBytes: i === 0 ? out * n * 4 : 0
-				});
-			if (this.weightMode === 'scaled') t.push(f32(`${this.name}.alpha`, out, false));
-			if (this.weightMode === 'multibase') t.push(f32(`${this.name}.alphas`, this.M, false));
-		}
-		if (this.v && this.beta) t.push(f32(`${this.name}.v`, this.N), f32(`${this.name}.beta`, this.N));
-		if (this.b) t.push(f32(`${this.name}.b`, out));
-		return t;
-	}
-
 	write(w: ByteWriter): void {
 		const out = this.outSize, n = this.inSize;
 		if (this.weightMode === 'float') w.f32s(this.W.value);
@@ -381,6 +361,8 @@ export class Dense implements Layer {
 			let baseScales = new Float64Array(0);
 			if (this.weightMode === 'scaled') rowScales = r.f32s(new Float32Array(out), `${this.name} scales`);
 			if (this.weightMode === 'multibase') baseScales = Float64Array.from(r.f32s(new Float32Array(this.M), `${this.name} base scales`));
+			for (const a of [...(rowScales ?? []), ...baseScales])
+				if (!Number.isFinite(a)) throw new FormatError(`invalid model file: ${this.name} has a scale that is not a finite number`);
 			this.loadPrepared(bases, baseScales, rowScales);
 		}
 		if (this.v && this.beta) {

@@ -58,9 +58,7 @@ export interface Layer {
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null;
 	/** The latent weights changed (after an optimiser step or an import): drop derived caches. */
 	invalidate(): void;
-	/** The tensors this layer stores, in file order. */
-	storage(): StoredTensor[];
-	/** Write the stored tensors (in {@link storage} order) to a model file. */
+	/** Write the stored tensors (in `layerStorage` order, see storage.ts) to a model file. */
 	write(w: ByteWriter): void;
 	/** Read them back from a model file written by {@link write}. */
 	read(r: ByteReader): void;
