@@ -15,12 +15,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Trainer, gemmBackend, mlpConfig, mnistDataset, type Dataset, type Model, type TrainConfig } from '../../src/lib/engine';
+import { Trainer, gemmBackend, mlpConfig, setGemmBackend, mnistDataset, type Dataset, type Model, type TrainConfig } from '../../src/lib/engine';
 import { loadMnistBytes } from '../load-mnist';
 import { median, now } from './stats';
 import { tfBinaryMlp, tfFloatMlp, useTfBackend, tfWasmVersion, type DenseInit, type TfBackendInfo, type TfBackendName, type TfTrainer } from './tfjs';
 
-export type TrainingRival = 'bitwise' | 'tfjs-wasm' | 'tfjs-cpu';
+/** 'bitwise-js' is the engine forced onto its JavaScript GEMM kernels (no WebAssembly). */
+export type TrainingRival = 'bitwise' | 'bitwise-js' | 'tfjs-wasm' | 'tfjs-cpu';
 
 export interface TrainingResult {
 	/** Which benchmark, e.g. 'float MLP 784-256-10, batch 128'. */
@@ -93,20 +94,21 @@ const collectGarbage: () => void = (() => {
 	}
 })();
 
-function engineRunner(config: TrainConfig, data: Dataset): { runner: Runner; model: Model } {
+function engineRunner(config: TrainConfig, data: Dataset, kernels: 'auto' | 'js'): { runner: Runner; model: Model } {
 	const trainer = new Trainer(config, data, { histogramBins: 0 });
-	const B = Math.min(config.batchSize, data.nTrain);
+	setGemmBackend(kernels);
+	const backend = gemmBackend();
+	setGemmBackend('auto');
 	return {
 		model: trainer.model,
 		runner: {
-			rival: 'bitwise',
-			backend: `engine (${gemmBackend() === 'wasm-simd' ? 'WebAssembly SIMD GEMM' : 'JS GEMM'})`,
-			activate: async () => {},
+			rival: kernels === 'js' ? 'bitwise-js' : 'bitwise',
+			backend: `engine (${backend === 'wasm-simd' ? 'WebAssembly SIMD GEMM' : 'JS GEMM'})`,
+			// Each engine rival selects its kernels before its rounds; TF.js does not use them.
+			activate: async () => setGemmBackend(kernels),
 			step: () => {
 				const m = trainer.step();
-				// The engine's last batch of an epoch is the remainder; count it as it is.
-				const examples = m.stepInEpoch === trainer.stepsPerEpoch - 1 ? data.nTrain - m.stepInEpoch * B : B;
-				return { examples, loss: m.loss };
+				return { examples: m.examples, loss: m.loss };
 			}
 		}
 	};
@@ -195,7 +197,7 @@ function fmt(x: number): string {
 export async function benchTraining(opts: TrainingOptions = {}): Promise<TrainingResult[]> {
 	const log = opts.log ?? (() => {});
 	const quick = !!opts.quick;
-	const want = new Set<TrainingRival>(opts.rivals ?? ['bitwise', 'tfjs-wasm', 'tfjs-cpu']);
+	const want = new Set<TrainingRival>(opts.rivals ?? ['bitwise', 'bitwise-js', 'tfjs-wasm', 'tfjs-cpu']);
 	const data = mnistDataset(loadMnistBytes(), { seed: 1 });
 
 	const info: Partial<Record<TfBackendName, TfBackendInfo>> = {};
@@ -222,10 +224,11 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 				? mlpConfig({ inputSize: 784, classes: 10, hidden: [256] })
 				: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' });
 		const config: TrainConfig = { model, optimizer: { type: 'adam', lr: bench.lr }, batchSize: bench.batch, seed: 1 };
-		const ours = engineRunner(config, data);
+		const ours = engineRunner(config, data, 'auto');
 		const init = denseInits(ours.model);
 		const runners: Runner[] = [];
 		if (want.has('bitwise')) runners.push(ours.runner);
+		if (want.has('bitwise-js') && gemmBackend() === 'wasm-simd') runners.push(engineRunner(config, data, 'js').runner);
 		const made: TfTrainer[] = [];
 		for (const b of ['wasm', 'cpu'] as const) {
 			if (!info[b]) continue;
@@ -256,16 +259,18 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 				lastLoss: lastLoss[k]
 			};
 		});
-		const mine = rows.find((r) => r.rival === 'bitwise');
-		if (mine) {
-			mine.ratios = {};
-			mine.pairedRatios = {};
+		const isEngine = (r: TrainingResult) => r.rival === 'bitwise' || r.rival === 'bitwise-js';
+		for (const e of rows.filter(isEngine)) {
+			e.ratios = {};
+			e.pairedRatios = {};
 			for (const r of rows) {
-				if (r.rival === 'bitwise') continue;
-				mine.ratios[r.rival] = mine.examplesPerSecond / r.examplesPerSecond;
-				mine.pairedRatios[r.rival] = median(mine.rounds.map((x, i) => x / r.rounds[i]));
+				if (isEngine(r)) continue;
+				const rival = r.rival as 'tfjs-wasm' | 'tfjs-cpu';
+				e.ratios[rival] = e.examplesPerSecond / r.examplesPerSecond;
+				e.pairedRatios[rival] = median(e.rounds.map((x, i) => x / r.rounds[i]));
 			}
 		}
+		const mine = rows.find((r) => r.rival === 'bitwise');
 		for (const r of rows) {
 			const spread = `${fmt(Math.min(...r.rounds))}..${fmt(Math.max(...r.rounds))}`;
 			const ratio = r.ratios
