@@ -1,8 +1,10 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { notebook } from './src/lib/notebook/build/vite-plugin.js';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	// notebook() first: it typesets <Math> in .svelte source before the Svelte plugin compiles it.
+	plugins: [notebook(), sveltekit()],
 	worker: { format: 'es' },
 	test: {
 		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],

@@ -1,0 +1,280 @@
+/**
+ * The URL format of a page's state, as one declarative table (after TensorFlow
+ * Playground's state.ts): each field has a name, a type, a default and bounds.
+ * This module is pure (no DOM, no Svelte) so every rule is unit-tested; the runes
+ * class in url-state.svelte.ts wires it to the address bar.
+ *
+ * Reading is forgiving and says what it did: values are clamped into range,
+ * malformed values fall back to the default, unknown parameters are ignored, and
+ * each of those produces one readable notice. Writing omits defaults so links
+ * stay short.
+ */
+
+interface Base<T extends string> {
+	/** Query parameter name, e.g. 'bits'. */
+	name: string;
+	type: T;
+}
+export interface NumberField extends Base<'int' | 'float'> {
+	default: number;
+	min?: number;
+	max?: number;
+}
+export interface EnumField extends Base<'enum'> {
+	default: string;
+	options: readonly string[];
+}
+export interface BoolField extends Base<'bool'> {
+	default: boolean;
+}
+export interface StringField extends Base<'string'> {
+	default: string;
+	/** Longer values are cut to this many characters (default 200). */
+	maxLength?: number;
+}
+export interface IntListField extends Base<'intList'> {
+	default: readonly number[];
+	/** Bounds of each entry. */
+	min?: number;
+	max?: number;
+	/** Most entries kept (extra ones are dropped with a notice). */
+	maxLength?: number;
+	/** Fewest entries accepted (shorter lists fall back to the default). Default 0. */
+	minLength?: number;
+}
+export type FieldSpec = NumberField | EnumField | BoolField | StringField | IntListField;
+
+/** The value type a field holds. */
+export type ValueOf<F> = F extends { type: 'int' | 'float' }
+	? number
+	: F extends { type: 'enum'; options: readonly (infer O)[] }
+		? O
+		: F extends { type: 'bool' }
+			? boolean
+			: F extends { type: 'string' }
+				? string
+				: F extends { type: 'intList' }
+					? number[]
+					: never;
+
+/** The values of a schema, by field name, plus the seed every page carries. */
+export type Values<S extends readonly FieldSpec[]> = {
+	[F in S[number] as F['name']]: ValueOf<F>;
+} & { seed: number };
+
+export type AnyValues = Record<string, number | string | boolean | number[]>;
+
+export const SEED_MAX = 2 ** 32 - 1;
+export const HIDE = 'hide';
+const STRING_MAX = 200;
+
+/** The seed field every page gets: a whole number in 0..2^32-1. */
+export function seedField(defaultSeed = 1): NumberField {
+	return { name: 'seed', type: 'int', default: defaultSeed, min: 0, max: SEED_MAX };
+}
+
+/**
+ * The page's fields plus `seed` (appended unless the page declares its own), after
+ * checking the table itself: names unique and not 'hide', defaults valid, bounds
+ * ordered. A bad table throws, which fails the prerender of its page.
+ */
+export function completeSchema(fields: readonly FieldSpec[], defaultSeed = 1): FieldSpec[] {
+	const all = fields.some((f) => f.name === 'seed') ? [...fields] : [...fields, seedField(defaultSeed)];
+	const seen = new Set<string>();
+	for (const f of all) {
+		const where = `url state field '${f.name}'`;
+		if (!/^[A-Za-z][\w-]*$/.test(f.name)) throw new Error(`${where}: names are letters, digits, '_' or '-'`);
+		if (f.name === HIDE) throw new Error(`${where}: 'hide' is reserved for the hidden-controls list`);
+		if (seen.has(f.name)) throw new Error(`${where}: declared twice`);
+		seen.add(f.name);
+		if ((f.type === 'int' || f.type === 'float' || f.type === 'intList') && f.min !== undefined && f.max !== undefined && f.min > f.max) {
+			throw new Error(`${where}: min ${f.min} is above max ${f.max}`);
+		}
+		const check = parseField(f, serialiseValue(f, f.default as never));
+		if (check.notice || !sameValue(f, check.value, f.default)) {
+			throw new Error(`${where}: the default ${formatValue(f, f.default as never)} is not a valid value`);
+		}
+	}
+	return all;
+}
+
+/** Defaults of every field, as fresh (unshared) values. */
+export function defaults(schema: readonly FieldSpec[]): AnyValues {
+	const out: AnyValues = {};
+	for (const f of schema) out[f.name] = f.type === 'intList' ? [...f.default] : f.default;
+	return out;
+}
+
+/** How a value reads in a notice or a readout. */
+export function formatValue(f: FieldSpec, v: number | string | boolean | readonly number[]): string {
+	if (f.type === 'intList') return (v as readonly number[]).join(',') || '(empty)';
+	if (f.type === 'bool') return v ? 'on' : 'off';
+	if (f.type === 'string') return `'${v}'`;
+	return String(v);
+}
+
+// Plain decimal or exponent notation; rejects '', 'Infinity', 'NaN', hex and '1,5'.
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+interface Parsed<V> {
+	value: V;
+	/** Set when the raw text was not used as it was. */
+	notice?: string;
+}
+
+function clampNumber(
+	f: { name: string; min?: number; max?: number },
+	n: number,
+	label: string = f.name
+): Parsed<number> {
+	if (f.max !== undefined && n > f.max) {
+		return { value: f.max, notice: `${label}: ${n} is above the largest allowed, ${f.max}; using ${f.max}` };
+	}
+	if (f.min !== undefined && n < f.min) {
+		return { value: f.min, notice: `${label}: ${n} is below the smallest allowed, ${f.min}; using ${f.min}` };
+	}
+	return { value: n };
+}
+
+const quote = (raw: string): string => `'${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}'`;
+
+/** Parse one field's raw query text. Never throws: a bad value gives the default and a notice. */
+export function parseField(f: FieldSpec, raw: string): Parsed<number | string | boolean | number[]> {
+	const fallback = (why: string): Parsed<number | string | boolean | number[]> => ({
+		value: f.type === 'intList' ? [...f.default] : f.default,
+		notice: `${f.name}: ${raw === '' ? 'no value given' : `${quote(raw)} ${why}`}; using ${formatValue(f, f.default)}`
+	});
+	const text = raw.trim();
+	switch (f.type) {
+		case 'int':
+		case 'float': {
+			const n = NUMBER.test(text) ? Number(text) : NaN;
+			if (f.type === 'int' && !Number.isInteger(n)) return fallback('is not a whole number');
+			if (!Number.isFinite(n)) return fallback('is not a number');
+			return clampNumber(f, n === 0 ? 0 : n); // no -0 in links
+		}
+		case 'enum':
+			return f.options.includes(text)
+				? { value: text }
+				: fallback(`is not one of ${f.options.join(', ')}`);
+		case 'bool': {
+			const t = text.toLowerCase();
+			if (['1', 'true', 'on', 'yes'].includes(t)) return { value: true };
+			if (['0', 'false', 'off', 'no'].includes(t)) return { value: false };
+			return fallback('is not on or off (1 or 0)');
+		}
+		case 'string': {
+			const max = f.maxLength ?? STRING_MAX;
+			if (raw.length <= max) return { value: raw };
+			return { value: raw.slice(0, max), notice: `${f.name}: longer than ${max} characters; cut to ${max}` };
+		}
+		case 'intList': {
+			const parts = text === '' ? [] : text.split(',').map((p) => p.trim());
+			if (parts.some((p) => !NUMBER.test(p) || !Number.isInteger(Number(p)))) {
+				return fallback('is not a comma-separated list of whole numbers');
+			}
+			const min = f.minLength ?? 0;
+			if (parts.length < min) return fallback(`has fewer than ${min} ${min === 1 ? 'entry' : 'entries'}`);
+			const notices: string[] = [];
+			let nums = parts.map(Number);
+			if (f.maxLength !== undefined && nums.length > f.maxLength) {
+				notices.push(`${f.name}: ${nums.length} entries, more than ${f.maxLength}; using the first ${f.maxLength}`);
+				nums = nums.slice(0, f.maxLength);
+			}
+			nums = nums.map((n) => {
+				const c = clampNumber(f, n === 0 ? 0 : n);
+				if (c.notice) notices.push(c.notice);
+				return c.value;
+			});
+			return { value: nums, notice: notices.length ? notices.join('. ') : undefined };
+		}
+	}
+}
+
+export interface ParseResult {
+	values: AnyValues;
+	/** Field names whose controls the link hides. */
+	hidden: string[];
+	/** One readable sentence per value that was not used as given. */
+	notices: string[];
+}
+
+/**
+ * Read a query string (`?a=1&b=2`, with or without '?') against a complete schema
+ * (see completeSchema). Pure: the caller passes `location.search`.
+ */
+export function parseQuery(schema: readonly FieldSpec[], search: string | URLSearchParams): ParseResult {
+	const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+	const values = defaults(schema);
+	const notices: string[] = [];
+	const byName = new Map(schema.map((f) => [f.name, f]));
+	const seen = new Set<string>();
+	let hidden: string[] = [];
+
+	for (const [key, raw] of params) {
+		if (seen.has(key)) {
+			notices.push(`${key}: given more than once; using the first`);
+			continue;
+		}
+		seen.add(key);
+		if (key === HIDE) {
+			hidden = [];
+			for (const name of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+				if (!byName.has(name)) notices.push(`hide: ${quote(name)} is not a setting on this page; ignored`);
+				else if (!hidden.includes(name)) hidden.push(name);
+			}
+			continue;
+		}
+		const f = byName.get(key);
+		if (!f) {
+			notices.push(`${quote(key)} is not a setting on this page; ignored`);
+			continue;
+		}
+		const parsed = parseField(f, raw);
+		values[f.name] = parsed.value;
+		if (parsed.notice) notices.push(parsed.notice);
+	}
+	return { values, hidden, notices };
+}
+
+/** Floats as links write them: 12 significant digits, so 0.1 + 0.2 reads 0.3. */
+function tidy(n: number): number {
+	return Number(n.toPrecision(12));
+}
+
+function sameValue(f: FieldSpec, a: unknown, b: unknown): boolean {
+	if (f.type === 'intList') {
+		const x = a as readonly number[];
+		const y = b as readonly number[];
+		return x.length === y.length && x.every((v, i) => v === y[i]);
+	}
+	if (f.type === 'float') return tidy(a as number) === tidy(b as number);
+	return a === b;
+}
+
+/** One value as query text (not yet URI-encoded). */
+export function serialiseValue(f: FieldSpec, v: number | string | boolean | readonly number[]): string {
+	if (f.type === 'intList') return (v as readonly number[]).join(',');
+	if (f.type === 'bool') return v ? '1' : '0';
+	if (f.type === 'float') return String(tidy(v as number));
+	return String(v);
+}
+
+// Commas are legal in a query (RFC 3986 sub-delims) and keep lists readable.
+const encode = (s: string): string => encodeURIComponent(s).replace(/%2C/gi, ',');
+
+/**
+ * The query string for `values` ('?a=1&b=2', or '' when everything is default):
+ * fields in schema order, defaults left out, then `hide`.
+ */
+export function serialiseQuery(schema: readonly FieldSpec[], values: AnyValues, hidden: readonly string[] = []): string {
+	const parts: string[] = [];
+	for (const f of schema) {
+		const v = values[f.name];
+		if (v === undefined || sameValue(f, v, f.default)) continue;
+		parts.push(`${encode(f.name)}=${encode(serialiseValue(f, v))}`);
+	}
+	const names = schema.map((f) => f.name).filter((n) => hidden.includes(n));
+	if (names.length) parts.push(`${HIDE}=${names.map(encode).join(',')}`);
+	return parts.length ? `?${parts.join('&')}` : '';
+}

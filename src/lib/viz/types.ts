@@ -1,0 +1,27 @@
+/** Prop types shared by the figures and the pages that feed them. */
+export type { Extent } from './grid';
+export type { SchemeName } from './palette';
+export type { BitKind } from './bitlayout';
+
+/** One line of a LineChart. */
+export interface LineSeries {
+	/** Stable key (also the {#each} key). */
+	id: string;
+	label: string;
+	values: ArrayLike<number>;
+	/** x of each value; the index when omitted. Same length as values. */
+	xs?: ArrayLike<number>;
+	/** Force a dashed (true) or solid (false) line; by default each series gets its own pattern. */
+	dash?: boolean;
+}
+
+/** A labelled data point drawn over a Heatmap, in data coordinates. */
+export interface HeatPoint {
+	x: number;
+	y: number;
+	/** Class index: 0 is drawn as a circle, 1 as a cross, 2.. as other shapes. */
+	label: number;
+}
+
+/** How NetworkGraph edges encode their values. */
+export type EdgeMode = 'sign' | 'magnitude';

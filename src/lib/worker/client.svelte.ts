@@ -1,0 +1,399 @@
+/**
+ * The page's handle on the training worker: runes the figures render, methods the
+ * controls call. Create it in the browser only (onMount or $effect) and call
+ * `destroy()` when the figure goes away.
+ *
+ *     const client = new TrainingClient();
+ *     client.start({ data, models: [{ id: 'binary', label: 'Binary', config }], options });
+ *     // render client.status, client.step, client.models[0].history.loss ...
+ *     return () => client.destroy();
+ *
+ * Backpressure: each snapshot is acknowledged with `frame` from requestAnimationFrame,
+ * so the worker posts at most one per painted frame, and the work per snapshot here is
+ * small (appending a few points to bounded series, swapping references). Liveness: a
+ * ping every couple of seconds; a worker that stops answering, or fires `error` /
+ * `messageerror`, turns the status to 'crashed', and `restart()` is the way back.
+ */
+import { PROTOCOL_VERSION, type DataSummary, type ErrorKind, type FromWorker, type ModelInfo, type RunSpec, type Snapshot, type ToWorker } from './protocol';
+import { ModelView } from './model-view.svelte';
+
+export { ModelView, STEP_KEYS, TEST_KEYS, type StepSeriesView, type TestSeriesView } from './model-view.svelte';
+
+export type ClientStatus = 'idle' | 'loading' | 'running' | 'paused' | 'error' | 'crashed';
+
+/** What `start` takes: a run without its id (the client numbers runs). */
+export type RunRequest = Omit<RunSpec, 'runId'>;
+
+/** The smallest surface of a Worker the client uses (tests pass a fake). */
+export interface WorkerLike {
+	postMessage(message: ToWorker, transfer?: Transferable[]): void;
+	terminate(): void;
+	onmessage: ((ev: MessageEvent) => void) | null;
+	onerror: ((ev: ErrorEvent) => void) | null;
+	onmessageerror: ((ev: MessageEvent) => void) | null;
+}
+
+export interface ClientOptions {
+	/** Make the worker (default: the module worker next to this file). */
+	createWorker?: () => WorkerLike;
+	/** Ping period and how long a ping may go unanswered before the worker counts as crashed (ms). */
+	pingEvery?: number;
+	pingTimeout?: number;
+	/** Most points per chart series (default 2000). */
+	historyCap?: number;
+}
+
+interface Pending {
+	resolve: (value: never) => void;
+	reject: (reason: Error) => void;
+}
+
+/** Rejections of predict/export/import carry the worker's readable message and its kind. */
+export class WorkerRequestError extends Error {
+	readonly kind: ErrorKind;
+	constructor(message: string, kind: ErrorKind) {
+		super(message);
+		this.name = 'WorkerRequestError';
+		this.kind = kind;
+	}
+}
+
+export class TrainingClient {
+	status = $state<ClientStatus>('idle');
+	/** A readable message when status is 'error' or 'crashed'. */
+	error = $state<string | null>(null);
+	errorKind = $state<ErrorKind | 'crashed' | null>(null);
+	/** The run's data set, once loaded. */
+	data = $state.raw<DataSummary | null>(null);
+	/** The run's step (the most any model has done) and epoch (fractional). */
+	step = $state(0);
+	epoch = $state(0);
+	/** The models of the run, in the order given to start(). */
+	models = $state.raw<ModelView[]>([]);
+
+	private worker: WorkerLike | null = null;
+	private readonly opts: Required<Omit<ClientOptions, 'createWorker'>> & { createWorker: () => WorkerLike };
+	private run: RunSpec | null = null;
+	private runCounter = 0;
+	private generation = 0;
+	/** After start/reset: snapshots wait for the `ready` that names the new generation. */
+	private awaitingReady = true;
+	/** play/pause/step/reset messages sent for this run (see Snapshot.control). */
+	private controlsSent = 0;
+	private errorAtControl = -1;
+	private requestCounter = 0;
+	private pending = new Map<number, Pending>();
+	private frameRequested = false;
+	private frameFallback: ReturnType<typeof setTimeout> | null = null;
+	private pingTimer: ReturnType<typeof setInterval> | null = null;
+	private pingSent: { id: number; at: number } | null = null;
+	private pingCounter = 0;
+	private destroyed = false;
+
+	constructor(options: ClientOptions = {}) {
+		this.opts = {
+			createWorker: options.createWorker ?? defaultWorker,
+			pingEvery: options.pingEvery ?? 2000,
+			pingTimeout: options.pingTimeout ?? 10000,
+			historyCap: options.historyCap ?? 2000
+		};
+	}
+
+	/** The model with this id, if the run has it. */
+	model(id: string): ModelView | undefined {
+		return this.models.find((m) => m.id === id);
+	}
+
+	/** Start a run (replacing any current one at once; its late messages are ignored). */
+	start(request: RunRequest): void {
+		if (this.destroyed) return;
+		this.rejectAll('a new run started');
+		const run: RunSpec = { ...request, runId: ++this.runCounter };
+		this.run = run;
+		this.generation = 0;
+		this.awaitingReady = true;
+		this.controlsSent = 0;
+		this.models = run.models.map((m) => new ModelView(m.id, m.label, this.opts.historyCap));
+		this.data = null;
+		this.step = 0;
+		this.epoch = 0;
+		this.error = null;
+		this.errorKind = null;
+		this.status = 'loading';
+		this.ensureWorker();
+		this.send({ v: PROTOCOL_VERSION, type: 'init', run });
+	}
+
+	play(): void {
+		if (this.run && this.live) {
+			this.control({ v: PROTOCOL_VERSION, type: 'play', runId: this.run.runId });
+			this.status = 'running';
+		}
+	}
+
+	pause(): void {
+		if (this.run && this.live) {
+			this.control({ v: PROTOCOL_VERSION, type: 'pause', runId: this.run.runId });
+			this.status = 'paused';
+		}
+	}
+
+	/**
+	 * Train `n` more steps (each model), then pause. (Named stepBy because `step` is the
+	 * step counter: a class cannot have a field and a method of one name.)
+	 */
+	stepBy(n = 1): void {
+		if (this.run && this.live) {
+			this.control({ v: PROTOCOL_VERSION, type: 'step', runId: this.run.runId, n });
+			this.status = 'running';
+		}
+	}
+
+	/** The same run from step 0; playing or paused as before. Imported models give way to fresh ones. */
+	reset(): void {
+		// Nothing to reset before a run is ready, or after a crash (restart) or a bad config or data set (start again).
+		if (!this.run || !this.live) return;
+		this.awaitingReady = true;
+		this.control({ v: PROTOCOL_VERSION, type: 'reset', runId: this.run.runId });
+		for (const m of this.models) m.clear();
+		this.step = 0;
+		this.epoch = 0;
+		this.error = null;
+		this.errorKind = null;
+	}
+
+	/** Class probabilities of one example (inputSize features) under model `modelId`. */
+	predict(modelId: string, input: Float32Array): Promise<Float32Array> {
+		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'predict', runId, requestId, modelId, input }));
+	}
+
+	/** The model file of `modelId` (the packed format of docs/engine.md). */
+	exportModel(modelId: string): Promise<Uint8Array> {
+		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'export', runId, requestId, modelId }));
+	}
+
+	/**
+	 * Load a model file into slot `modelId` (default: the run's first model). It stops
+	 * training and shows its test metrics and predictions. Rejects with a readable
+	 * message (a WorkerRequestError of kind 'format') when the file is not usable; the
+	 * run goes on.
+	 */
+	async importModel(bytes: Uint8Array, modelId?: string): Promise<void> {
+		const id = modelId ?? this.models[0]?.id;
+		if (id === undefined) throw new WorkerRequestError('no run to load a model into', 'config');
+		await this.request<ModelInfo>((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'import', runId, requestId, modelId: id, bytes }));
+	}
+
+	/** After a crash (or any time): a new worker, the same run from step 0. */
+	restart(): void {
+		if (this.destroyed) return;
+		this.killWorker();
+		const run = this.run;
+		if (run) this.start({ data: run.data, models: run.models, options: run.options });
+		else this.status = 'idle';
+	}
+
+	/** Terminate the worker; the client is done. */
+	destroy(): void {
+		this.destroyed = true;
+		this.rejectAll('the training worker was closed');
+		this.killWorker();
+	}
+
+	// -------------------------------------------------------------------------
+
+	/** A run the worker holds: ready, or stopped by an internal error it survived. */
+	private get live(): boolean {
+		return this.status === 'running' || this.status === 'paused' || (this.status === 'error' && this.errorKind === 'internal');
+	}
+
+	private ensureWorker(): void {
+		if (this.worker) return;
+		let w: WorkerLike;
+		try {
+			w = this.opts.createWorker();
+		} catch (e) {
+			this.crash(`the training worker could not start: ${message(e)}`);
+			return;
+		}
+		this.worker = w;
+		w.onmessage = (ev) => this.onMessage(ev.data as FromWorker);
+		w.onerror = (ev) => {
+			ev.preventDefault?.();
+			this.crash(`the training worker failed: ${ev.message || 'unknown error'}`);
+		};
+		w.onmessageerror = () => this.crash('the training worker sent a message that could not be read');
+		this.pingSent = null;
+		this.pingTimer = setInterval(() => this.heartbeat(), this.opts.pingEvery);
+	}
+
+	private killWorker(): void {
+		if (this.pingTimer !== null) clearInterval(this.pingTimer);
+		if (this.frameFallback !== null) clearTimeout(this.frameFallback);
+		this.pingTimer = null;
+		this.frameFallback = null;
+		this.frameRequested = false;
+		this.pingSent = null;
+		if (this.worker) {
+			this.worker.onmessage = this.worker.onerror = this.worker.onmessageerror = null;
+			this.worker.terminate();
+		}
+		this.worker = null;
+	}
+
+	private heartbeat(): void {
+		const now = Date.now();
+		if (this.pingSent) {
+			// A hidden tab's timers run late; only count time the page could have seen an answer.
+			const hidden = typeof document !== 'undefined' && document.hidden;
+			if (!hidden && now - this.pingSent.at > this.opts.pingTimeout)
+				this.crash('the training worker stopped responding');
+			return;
+		}
+		this.pingSent = { id: ++this.pingCounter, at: now };
+		this.send({ v: PROTOCOL_VERSION, type: 'ping', id: this.pingSent.id });
+	}
+
+	private crash(msg: string): void {
+		this.killWorker();
+		this.rejectAll(msg);
+		this.status = 'crashed';
+		this.error = msg;
+		this.errorKind = 'crashed';
+	}
+
+	private control(msg: ToWorker): void {
+		this.controlsSent++;
+		this.send(msg);
+	}
+
+	private send(msg: ToWorker): void {
+		try {
+			this.worker?.postMessage(msg);
+		} catch (e) {
+			this.crash(`could not reach the training worker: ${message(e)}`);
+		}
+	}
+
+	private request<T>(make: (requestId: number, runId: number) => ToWorker): Promise<T> {
+		if (!this.run || !this.worker) return Promise.reject(new WorkerRequestError('the training worker is not running', 'internal'));
+		const requestId = ++this.requestCounter;
+		const p = new Promise<T>((resolve, reject) => this.pending.set(requestId, { resolve: resolve as (v: never) => void, reject }));
+		this.send(make(requestId, this.run.runId));
+		return p;
+	}
+
+	private settle(requestId: number, value: unknown, error?: Error): void {
+		const p = this.pending.get(requestId);
+		if (!p) return;
+		this.pending.delete(requestId);
+		if (error) p.reject(error);
+		else p.resolve(value as never);
+	}
+
+	private rejectAll(reason: string): void {
+		const all = [...this.pending.values()];
+		this.pending.clear();
+		for (const p of all) p.reject(new WorkerRequestError(reason, 'internal'));
+	}
+
+	private onMessage(msg: FromWorker): void {
+		if (!msg || msg.v !== PROTOCOL_VERSION) {
+			this.crash(`the training worker speaks protocol version ${msg?.v}; this page speaks ${PROTOCOL_VERSION}`);
+			return;
+		}
+		if (msg.type === 'pong') {
+			if (this.pingSent?.id === msg.id) this.pingSent = null;
+			return;
+		}
+		const runId = this.run?.runId;
+		if (msg.runId !== runId && !(msg.type === 'error' && msg.runId === null)) return;
+		switch (msg.type) {
+			case 'ready':
+				if (!this.awaitingReady && msg.generation <= this.generation) return;
+				this.awaitingReady = false;
+				this.generation = msg.generation;
+				this.data = msg.data;
+				for (const info of msg.models) this.model(info.id)?.setInfo(info);
+				return;
+			case 'snapshot':
+				if (this.awaitingReady || msg.generation !== this.generation) return;
+				this.applySnapshot(msg);
+				return;
+			case 'prediction':
+				this.settle(msg.requestId, msg.probabilities);
+				return;
+			case 'exported':
+				this.settle(msg.requestId, msg.bytes);
+				return;
+			case 'imported': {
+				// Cleared here, before any later snapshot of the loaded model is applied.
+				const view = this.model(msg.model.id);
+				if (view) {
+					view.clear();
+					view.setInfo(msg.model);
+					view.status = 'imported';
+				}
+				this.settle(msg.requestId, msg.model);
+				return;
+			}
+			case 'diverged': {
+				const m = this.model(msg.modelId);
+				if (m) {
+					m.status = 'diverged';
+					m.divergedAt = msg.step;
+				}
+				return;
+			}
+			case 'error':
+				if (msg.requestId !== null) {
+					this.settle(msg.requestId, undefined, new WorkerRequestError(msg.message, msg.kind));
+					return;
+				}
+				this.status = 'error';
+				this.error = msg.message;
+				this.errorKind = msg.kind;
+				this.errorAtControl = this.controlsSent;
+				return;
+		}
+	}
+
+	private applySnapshot(s: Snapshot): void {
+		this.step = s.step;
+		this.epoch = s.epoch;
+		for (const ms of s.models) this.model(ms.id)?.apply(ms);
+		this.requestFrame();
+		// A snapshot posted before the page's last play/pause reached the worker says nothing about
+		// the status; an error stays shown until the reader acts (play, pause, step or reset).
+		if (this.status === 'crashed' || (this.status === 'error' && this.controlsSent === this.errorAtControl)) return;
+		if (s.control === this.controlsSent || this.status === 'loading' || this.status === 'error') {
+			this.status = s.running ? 'running' : 'paused';
+			this.error = null;
+			this.errorKind = null;
+		}
+	}
+
+	/** Acknowledge the snapshot once the browser paints (or after a second when frames stop, e.g. a hidden tab). */
+	private requestFrame(): void {
+		if (this.frameRequested) return;
+		this.frameRequested = true;
+		const ack = () => {
+			if (!this.frameRequested) return;
+			this.frameRequested = false;
+			if (this.frameFallback !== null) clearTimeout(this.frameFallback);
+			this.frameFallback = null;
+			// For the current run (a new one may have started since): the worker drops stale acks.
+			if (this.run) this.send({ v: PROTOCOL_VERSION, type: 'frame', runId: this.run.runId });
+		};
+		if (typeof requestAnimationFrame === 'function') requestAnimationFrame(ack);
+		this.frameFallback = setTimeout(ack, 1000);
+	}
+}
+
+function defaultWorker(): WorkerLike {
+	return new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+}
+
+function message(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,205 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
+import { TrainingClient, WorkerRequestError, type RunRequest, type WorkerLike } from './client.svelte';
+import type { FromWorker, ToWorker } from './protocol';
+import { Session } from './session';
+import { floatTwin } from './twin';
+
+/**
+ * A Worker stand-in that runs the real Session on this thread, with the worker's
+ * asynchrony: messages are cloned and delivered as separate tasks both ways.
+ */
+class FakeWorker implements WorkerLike {
+	onmessage: ((ev: MessageEvent) => void) | null = null;
+	onerror: ((ev: ErrorEvent) => void) | null = null;
+	onmessageerror: ((ev: MessageEvent) => void) | null = null;
+	terminated = false;
+	/** Drop pings, as a worker stuck in a loop would. */
+	deaf = false;
+	sent: ToWorker[] = [];
+	readonly session = new Session({
+		post: (msg: FromWorker) => {
+			const copy = structuredClone(msg);
+			setTimeout(() => !this.terminated && this.onmessage?.({ data: copy } as MessageEvent));
+		},
+		now: () => performance.now(),
+		schedule: (fn) => void setTimeout(() => !this.terminated && fn(), 0),
+		fetchBytes: () => Promise.reject(new Error('no network in tests'))
+	});
+	postMessage(msg: ToWorker): void {
+		this.sent.push(msg);
+		const copy = structuredClone(msg);
+		if (this.deaf && msg.type === 'ping') return;
+		setTimeout(() => !this.terminated && this.session.receive(copy));
+	}
+	terminate(): void {
+		this.terminated = true;
+	}
+	fail(message: string): void {
+		this.onerror?.({ message, preventDefault() {} } as ErrorEvent);
+	}
+}
+
+beforeAll(() => {
+	// Node has no animation frames; a page paints about every 16 ms.
+	globalThis.requestAnimationFrame ??= ((cb: FrameRequestCallback) => setTimeout(() => cb(performance.now()), 16)) as unknown as typeof requestAnimationFrame;
+});
+
+const spec: MlpSpec = { inputSize: 2, classes: 2, hidden: [16], weights: 'binary', input: 'sign', activation: 'hardtanh', batchnorm: true };
+const cfg = (s: MlpSpec = spec): TrainConfig => ({ model: mlpConfig(s), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 1 });
+const request = (over: Partial<RunRequest['options']> = {}): RunRequest => ({
+	data: { kind: 'synthetic', name: 'circles', noise: 0.1, n: 300, seed: 1 },
+	models: [
+		{ id: 'binary', label: 'Binary', config: cfg() },
+		{ id: 'float', label: 'Float twin', config: cfg(floatTwin(spec)) }
+	],
+	options: { boundaryResolution: 16, evalEvery: 25, ...over }
+});
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+	const t0 = Date.now();
+	while (!cond()) {
+		if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 5));
+	}
+}
+
+let clients: TrainingClient[] = [];
+afterEach(() => {
+	for (const c of clients) c.destroy();
+	clients = [];
+});
+
+function make(opts: { pingEvery?: number; pingTimeout?: number } = {}) {
+	const workers: FakeWorker[] = [];
+	const client = new TrainingClient({
+		...opts,
+		createWorker: () => {
+			const w = new FakeWorker();
+			workers.push(w);
+			return w;
+		}
+	});
+	clients.push(client);
+	return { client, workers };
+}
+
+describe('TrainingClient', () => {
+	it('starts a run, streams snapshots into runes, pauses and steps', async () => {
+		const { client, workers } = make();
+		expect(client.status).toBe('idle');
+		client.start(request());
+		expect(client.status).toBe('loading');
+		expect(client.models.map((m) => m.label)).toEqual(['Binary', 'Float twin']);
+		await until(() => client.step > 40, 'training');
+		expect(client.status).toBe('running');
+		expect(client.data).toMatchObject({ name: 'circles', classes: 2, nTest: 60 });
+		const [binary, float] = client.models;
+		expect(binary.memory!.packedBytes).toBeLessThan(binary.memory!.floatBytes);
+		expect(binary.backend).toBeTruthy();
+		expect(binary.history.length).toBeGreaterThan(0);
+		expect(binary.history.step[0]).toBe(1);
+		expect(float.test).not.toBeNull();
+		expect(float.testHistory.step[0]).toBe(0);
+		expect(binary.boundary!.length).toBe(256);
+		expect(binary.last!.layers.length).toBe(2);
+
+		client.pause();
+		expect(client.status).toBe('paused');
+		await until(() => workers[0].session['run']?.slots.every((s: { target: number; step: number }) => s.step === s.target) === true, 'the pause');
+		await new Promise((r) => setTimeout(r, 100));
+		expect(client.status).toBe('paused'); // snapshots in flight did not flip it back
+		const at = client.step;
+		expect(binary.test!.step).toBe(binary.step); // evaluated on pausing
+
+		client.stepBy(5);
+		await until(() => client.step === at + 5 && client.status === 'paused', 'five steps');
+		expect(binary.step).toBe(at + 5);
+		expect(binary.history.step[binary.history.length - 1]).toBe(at + 5);
+	});
+
+	it('predicts, exports and imports; a bad file rejects readably and the run goes on', async () => {
+		const { client } = make();
+		client.start(request({ maxSteps: 60 }));
+		await until(() => client.status === 'paused' && client.step === 60, 'maxSteps');
+		const p = await client.predict('float', new Float32Array([0, 0]));
+		expect(p[0] + p[1]).toBeCloseTo(1, 6);
+		const bytes = await client.exportModel('binary');
+		expect(bytes.subarray(0, 4)).toEqual(new TextEncoder().encode('BWNN'));
+
+		const broken = bytes.slice(0, bytes.length - 3);
+		await expect(client.importModel(broken, 'float')).rejects.toThrow(/truncated model file/);
+		await expect(client.importModel(broken, 'float')).rejects.toBeInstanceOf(WorkerRequestError);
+		expect(client.status).toBe('paused');
+		expect(client.error).toBeNull();
+
+		const accuracy = client.models[0].test!.accuracy;
+		await client.importModel(bytes, 'float');
+		const float = client.model('float')!;
+		expect(float.status).toBe('imported');
+		expect(float.source).toBe('imported');
+		expect(float.meta).toMatchObject({ label: 'Binary', steps: 60 });
+		await until(() => float.test !== null, 'the imported model evaluated');
+		expect(float.test!.accuracy).toBe(accuracy);
+	});
+
+	it('reset starts the curves over; a new run replaces the old one', async () => {
+		const { client } = make();
+		client.start(request({ maxSteps: 30 }));
+		await until(() => client.step === 30 && client.status === 'paused', 'the first run');
+		const first = Array.from(client.models[0].history.loss);
+		client.reset();
+		expect(client.models[0].history.length).toBe(0);
+		client.play();
+		await until(() => client.step === 30 && client.status === 'paused', 'the replay');
+		expect(Array.from(client.models[0].history.loss)).toEqual(first);
+
+		client.start({ ...request({ maxSteps: 10 }), models: [{ id: 'solo', label: 'Solo', config: cfg() }] });
+		await until(() => client.status === 'paused', 'the second run');
+		expect(client.models.map((m) => m.id)).toEqual(['solo']);
+		expect(client.step).toBe(10);
+	});
+
+	it('shows a bad config as an error the page can read', async () => {
+		const { client } = make();
+		client.start({ ...request(), models: [{ id: 'x', label: 'Wide', config: { ...cfg(), batchSize: 0 } }] });
+		await until(() => client.status === 'error', 'the error');
+		expect(client.errorKind).toBe('config');
+		expect(client.error).toMatch(/Wide: batchSize/);
+	});
+
+	it('turns a worker error into a crash with restart() as the way back', async () => {
+		const { client, workers } = make();
+		client.start(request());
+		await until(() => client.step > 5, 'training');
+		const pending = client.predict('binary', new Float32Array(2));
+		workers[0].fail('out of memory');
+		expect(client.status).toBe('crashed');
+		expect(client.error).toMatch(/out of memory/);
+		expect(workers[0].terminated).toBe(true);
+		await expect(pending).rejects.toThrow();
+		client.restart();
+		expect(workers.length).toBe(2);
+		await until(() => client.status === 'running' && client.step > 5, 'the restarted run');
+	});
+
+	it('counts a worker that stops answering pings as crashed', async () => {
+		const { client, workers } = make({ pingEvery: 20, pingTimeout: 100 });
+		client.start(request());
+		await until(() => client.step > 0, 'training');
+		workers[0].deaf = true;
+		await until(() => client.status === 'crashed', 'the crash');
+		expect(client.error).toMatch(/stopped responding/);
+	});
+
+	it('acknowledges snapshots with frames, one per snapshot', async () => {
+		const { client, workers } = make();
+		client.start(request({ maxSteps: 200 }));
+		await until(() => client.status === 'paused', 'the run');
+		await new Promise((r) => setTimeout(r, 50));
+		const frames = workers[0].sent.filter((m) => m.type === 'frame').length;
+		expect(frames).toBeGreaterThan(0);
+		client.destroy();
+		expect(workers[0].terminated).toBe(true);
+	});
+});

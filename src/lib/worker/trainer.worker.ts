@@ -1,0 +1,25 @@
+/**
+ * The training worker: a thin shell that wires {@link Session} (all the logic, testable
+ * in node) to the worker's message port, clock and task queue.
+ */
+import { Session } from './session';
+import type { FromWorker, ToWorker } from './protocol';
+
+const scope = self as unknown as {
+	postMessage(message: FromWorker, transfer: Transferable[]): void;
+	onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+};
+
+const session = new Session({
+	post: (msg, transfer) => scope.postMessage(msg, transfer),
+	now: () => performance.now(),
+	// setTimeout 0 yields to the event loop, so messages (pause, frame, a new init) are read between slices.
+	schedule: (fn) => void setTimeout(fn, 0),
+	fetchBytes: async (url) => {
+		const res = await fetch(url);
+		if (!res.ok) throw new Error(`could not load ${url}: the server answered ${res.status} ${res.statusText}`);
+		return new Uint8Array(await res.arrayBuffer());
+	}
+});
+
+scope.onmessage = (ev) => session.receive(ev.data);

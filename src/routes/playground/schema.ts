@@ -1,0 +1,122 @@
+/**
+ * The playground's state: its URL schema (every knob, so a copied link replays the
+ * same run) and the run it asks the worker for — the binary network as configured,
+ * and its float twin on the same data and seed.
+ */
+import { ESTIMATOR_NAMES, SYNTHETIC_NAMES, mlpConfig, type InputMode, type MlpSpec, type SyntheticName, type WeightMode } from '$lib/engine';
+import type { FieldSpec } from '$lib/notebook';
+import type { DataSpec, RunOptions } from '$lib/worker/protocol';
+import type { RunRequest } from '$lib/worker/client.svelte';
+import { floatTwin } from '$lib/worker/twin';
+
+export const DATASETS = [...SYNTHETIC_NAMES, 'mnist'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+/** One letter per dense layer in the URL: weights f(loat) b(inary) s(caled) m(ultibase). */
+export const WEIGHT_LETTERS: Record<string, WeightMode> = { f: 'float', b: 'binary', s: 'scaled', m: 'multibase' };
+/** Inputs f(loat) s(ign) m(ultibase). */
+export const INPUT_LETTERS: Record<string, InputMode> = { f: 'float', s: 'sign', m: 'multibase' };
+
+export const MAX_HIDDEN_LAYERS = 4;
+export const WIDTHS = [4, 8, 16, 32, 64, 128, 256] as const;
+
+export const FIELDS = [
+	{ name: 'data', type: 'enum', default: 'spiral', options: DATASETS },
+	{ name: 'noise', type: 'float', default: 0.1, min: 0, max: 1 },
+	{ name: 'hidden', type: 'intList', default: [64, 64], min: 1, max: 256, maxLength: MAX_HIDDEN_LAYERS, minLength: 0 },
+	{ name: 'weights', type: 'string', default: 'fbb', maxLength: MAX_HIDDEN_LAYERS + 1 },
+	{ name: 'inputs', type: 'string', default: 'fss', maxLength: MAX_HIDDEN_LAYERS + 1 },
+	{ name: 'bases', type: 'int', default: 3, min: 1, max: 5 },
+	{ name: 'inputBases', type: 'int', default: 3, min: 1, max: 5 },
+	{ name: 'bn', type: 'bool', default: true },
+	{ name: 'estimator', type: 'enum', default: 'approxsign', options: ESTIMATOR_NAMES },
+	{ name: 'optimizer', type: 'enum', default: 'adam', options: ['adam', 'sgd', 'bop'] },
+	{ name: 'lr', type: 'float', default: 0.01, min: 1e-5, max: 1 },
+	{ name: 'batch', type: 'int', default: 32, min: 2, max: 512 }
+] as const satisfies readonly FieldSpec[];
+
+export interface PlaygroundValues {
+	data: string;
+	noise: number;
+	hidden: number[];
+	weights: string;
+	inputs: string;
+	bases: number;
+	inputBases: number;
+	bn: boolean;
+	estimator: string;
+	optimizer: string;
+	lr: number;
+	batch: number;
+	seed: number;
+}
+
+/**
+ * Per-layer mode letters fitted to `layers` dense layers: unknown letters become the
+ * default's, a short string is padded with its last letter, a long one is cut. Returns
+ * the fitted string and a notice when the given one was not used as is.
+ */
+export function fitModes(given: string, layers: number, letters: Record<string, unknown>, fallback: string, what: string): { value: string; notice: string | null } {
+	const ok = [...given].every((c) => c in letters);
+	let value = ok && given.length > 0 ? given : fallback;
+	value = value.slice(0, layers);
+	while (value.length < layers) value += value.at(-1) ?? fallback.at(-1)!;
+	const notice =
+		value === given
+			? null
+			: !ok || given.length === 0
+				? `${what}: '${given}' is not a list of ${Object.keys(letters).join('/')} letters; using '${value}'`
+				: `${what}: '${given}' has ${given.length} letters for ${layers} layers; using '${value}'`;
+	return { value, notice };
+}
+
+export interface DataShape {
+	inputSize: number;
+	classes: number;
+}
+
+export function dataShape(name: string): DataShape {
+	return name === 'mnist' ? { inputSize: 784, classes: 10 } : { inputSize: 2, classes: 2 };
+}
+
+/** The binary network's compact spec (the twin is derived from it). */
+export function mlpSpec(v: PlaygroundValues): MlpSpec {
+	const n = v.hidden.length + 1;
+	return {
+		...dataShape(v.data),
+		hidden: v.hidden,
+		weights: [...fitModes(v.weights, n, WEIGHT_LETTERS, 'fbb', 'weights').value].map((c) => WEIGHT_LETTERS[c]),
+		input: [...fitModes(v.inputs, n, INPUT_LETTERS, 'fss', 'inputs').value].map((c, i) => (i === 0 ? 'float' : INPUT_LETTERS[c])),
+		bases: v.bases,
+		inputBases: v.inputBases,
+		batchnorm: v.bn,
+		estimator: v.estimator as MlpSpec['estimator']
+	};
+}
+
+/** The worker run for these values: the configured network and its float twin, same data and seed. */
+export function runRequest(v: PlaygroundValues, mnistUrl: string): RunRequest {
+	const spec = mlpSpec(v);
+	const optimizer =
+		v.optimizer === 'sgd'
+			? ({ type: 'sgd', lr: v.lr, momentum: 0.9 } as const)
+			: v.optimizer === 'bop'
+				? ({ type: 'bop', lr: v.lr } as const)
+				: ({ type: 'adam', lr: v.lr } as const);
+	const train = (s: MlpSpec, opt = optimizer) => ({ model: mlpConfig(s), optimizer: opt, batchSize: v.batch, seed: v.seed });
+	// The twin has no binary weights for Bop to flip: it trains with Adam at the same rate.
+	const twinOptimizer = optimizer.type === 'bop' ? ({ type: 'adam', lr: v.lr } as const) : optimizer;
+	const data: DataSpec =
+		v.data === 'mnist'
+			? { kind: 'mnist', seed: v.seed, url: mnistUrl }
+			: { kind: 'synthetic', name: v.data as SyntheticName, noise: v.noise, n: 1000, seed: v.seed };
+	const options: RunOptions = { boundaryResolution: 48, histogramBins: 32, evalEvery: v.data === 'mnist' ? 25 : 50, samples: 12, autoplay: true, maxSteps: 20_000 };
+	return {
+		data,
+		models: [
+			{ id: 'binary', label: 'Binary network', config: train(spec) },
+			{ id: 'float', label: 'Float twin', config: train(floatTwin(spec), twinOptimizer) }
+		],
+		options
+	};
+}
