@@ -1,2 +1,7 @@
 /** Every route of the site, with the heading each must show. New pages join this list. */
-export const ROUTES = [{ name: 'index', path: '/', heading: 'Bitwise' }];
+export const ROUTES = [
+	{ name: 'index', path: '/', heading: 'Bitwise' },
+	{ name: 'playground', path: '/playground', heading: 'Playground' },
+	{ name: 'notebook-demo', path: '/notebook-demo', heading: 'Notebook parts' },
+	{ name: 'viz-demo', path: '/viz-demo', heading: '' }
+];

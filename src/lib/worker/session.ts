@@ -399,8 +399,12 @@ export class Session {
 			try {
 				this.slice(run);
 			} catch (e) {
-				this.stop(run);
-				for (const s of run.slots) s.evaluation = s.boundaryJob = null;
+				// Stop dead (no catching up): the failing model must not be stepped again by itself.
+				run.playing = false;
+				for (const s of run.slots) {
+					s.target = s.step;
+					s.evaluation = s.boundaryJob = null;
+				}
 				this.fail(e, run.spec.runId, null);
 			}
 		});

@@ -8,6 +8,7 @@ import type { FromWorker, ToWorker } from './protocol';
 const scope = self as unknown as {
 	postMessage(message: FromWorker, transfer: Transferable[]): void;
 	onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+	onmessageerror: ((ev: MessageEvent) => void) | null;
 };
 
 const session = new Session({
@@ -23,3 +24,5 @@ const session = new Session({
 });
 
 scope.onmessage = (ev) => session.receive(ev.data);
+// A message that could not be deserialised still gets an answer: the session reports it as unreadable.
+scope.onmessageerror = () => session.receive(null);

@@ -1,0 +1,166 @@
+/**
+ * The playground, driven as a reader would: the real engine trains in the page's worker
+ * (nothing is mocked), and the test reads the numbers the page shows.
+ */
+import type { Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, snap, test } from './fixtures';
+
+const num = async (page: Page, id: string) => parseFloat((await page.getByTestId(id).textContent()) ?? 'NaN');
+const stepOf = (page: Page) => num(page, 'step');
+const play = (page: Page) => page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
+
+async function waitForStep(page: Page, atLeast: number): Promise<void> {
+	await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(atLeast);
+}
+
+async function pause(page: Page): Promise<void> {
+	if ((await play(page).getAttribute('aria-pressed')) === 'true') await play(page).click();
+	await expect(play(page)).toHaveAttribute('aria-pressed', 'false');
+}
+
+test('trains live: the loss falls and the accuracy rises', async ({ page, watch }) => {
+	await page.goto('/playground?data=circles');
+	await waitForStep(page, 20);
+	const early = await num(page, 'loss-float');
+	await waitForStep(page, 600);
+	await expect.poll(() => num(page, 'test-acc-float'), { timeout: 30_000 }).toBeGreaterThan(90);
+	await expect.poll(() => num(page, 'test-acc-binary'), { timeout: 30_000 }).toBeGreaterThan(80);
+	expect(await num(page, 'loss-float')).toBeLessThan(early);
+	await snap(page, 'playground-training-desktop');
+	await page.setViewportSize({ width: 375, height: 900 });
+	await snap(page, 'playground-training-phone');
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await snap(page, 'playground-training-phone-dark');
+});
+
+test('pause stops training and play resumes it', async ({ page, watch }) => {
+	await page.goto('/playground?data=moons');
+	await waitForStep(page, 30);
+	await pause(page);
+	const paused = await stepOf(page);
+	await page.waitForTimeout(1000);
+	expect(await stepOf(page)).toBe(paused);
+	await play(page).click();
+	await waitForStep(page, paused + 30);
+});
+
+test('moving a control retrains from the start and writes the URL', async ({ page, watch }) => {
+	await page.goto('/playground?data=xor');
+	await waitForStep(page, 300);
+	await page.getByLabel('Straight-through estimator').selectOption('clipped');
+	await expect.poll(() => stepOf(page)).toBeLessThan(300);
+	await expect.poll(() => new URL(page.url()).searchParams.get('estimator')).toBe('clipped');
+	await waitForStep(page, 50);
+});
+
+test('a copied link replays the same state and, with the same seed, the same numbers', async ({ page, context, watch }) => {
+	const link = '/playground?data=gaussians&hidden=16,8&weights=fbs&inputs=fss&estimator=clipped&lr=0.02&batch=16&seed=42';
+	const tenSteps = async (p: Page) => {
+		await waitForStep(p, 1);
+		await pause(p);
+		await p.getByRole('button', { name: 'Reset' }).click();
+		await expect.poll(() => stepOf(p)).toBe(0);
+		for (let i = 0; i < 10; i++) await p.getByRole('button', { name: 'Step' }).click();
+		await expect.poll(() => stepOf(p)).toBe(10);
+		return [await page.getByTestId('loss-binary').textContent(), await p.getByTestId('loss-float').textContent()];
+	};
+	await page.goto(link);
+	const first = await tenSteps(page);
+	const copied = page.url();
+	const other = await context.newPage();
+	await other.goto(copied);
+	await expect(other.getByLabel('Data')).toHaveValue('gaussians');
+	await expect(other.getByLabel('Units of layer 2')).toHaveValue('8');
+	await expect(other.getByLabel('Weights of layer 3')).toHaveValue('s');
+	await expect(other.getByLabel('Seed')).toHaveValue('42');
+	const second = await tenSteps(other);
+	expect(second[1]).toBe(first[1]);
+	expect(await other.getByTestId('loss-binary').textContent()).toBe(first[0]);
+});
+
+test('malformed URL parameters fall back to defaults with a visible notice', async ({ page, watch }) => {
+	await page.goto('/playground?seed=abc&lr=banana&data=cifar&hidden=9999,x&weights=zz&bogus=1');
+	const notice = page.getByRole('status').filter({ hasText: 'seed' });
+	await expect(notice).toContainText("seed: 'abc'");
+	await expect(notice).toContainText('lr');
+	await expect(notice).toContainText('data');
+	await expect(notice).toContainText("weights: 'zz'");
+	await expect(page.getByLabel('Seed')).toHaveValue('1');
+	await expect(page.getByLabel('Data')).toHaveValue('spiral');
+	await snap(page, 'playground-malformed-url');
+	// Training starts when the figure scrolls into view (the notice pushed it below the fold).
+	await page.getByTestId('step').scrollIntoViewIfNeeded();
+	await waitForStep(page, 20);
+});
+
+test('drawing a digit on the pad gets an answer from both networks', async ({ page, watch }) => {
+	await page.goto('/playground?data=mnist&hidden=32&weights=bb&inputs=fs&batch=64');
+	await waitForStep(page, 40);
+	const pad = page.getByRole('application', { name: /Drawing pad/ });
+	await pad.scrollIntoViewIfNeeded();
+	const box = (await pad.locator('canvas').boundingBox())!;
+	// A "1": one vertical stroke down the middle.
+	await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+	await page.mouse.down();
+	for (let t = 0.2; t <= 0.8; t += 0.05) await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * t);
+	await page.mouse.up();
+	await expect(page.getByTestId('pad-answer-binary')).toHaveText(/^[0-9]$/);
+	await expect(page.getByTestId('pad-answer-float')).toHaveText(/^[0-9]$/);
+	await snap(page, 'playground-digits');
+});
+
+test('export then import round-trips the binary model; a bad file gets a clear message', async ({ page, watch }, info) => {
+	await page.goto('/playground?data=moons&hidden=16&weights=fb&inputs=fs');
+	await waitForStep(page, 200);
+	await pause(page);
+	await expect(page.getByTestId('test-acc-binary')).not.toHaveText('–');
+	await page.waitForTimeout(300); // the evaluation that follows a pause
+	const before = await page.getByTestId('test-acc-binary').textContent();
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Download the binary model' }).click();
+	const file = info.outputPath('model.bwnn');
+	await (await download).saveAs(file);
+	const bytes = readFileSync(file);
+	expect(bytes.subarray(0, 4).toString('latin1')).toBe('BWNN');
+	await page.getByTestId('model-upload').setInputFiles(file);
+	await expect(page.getByTestId('model-file-message')).toContainText('Loaded');
+	await expect(page.getByTestId('test-acc-binary')).toHaveText(before!);
+
+	const bad = info.outputPath('truncated.bwnn');
+	writeFileSync(bad, bytes.subarray(0, 100));
+	await page.getByTestId('model-upload').setInputFiles(bad);
+	await expect(page.getByTestId('model-file-message')).toContainText(/truncated model file/);
+});
+
+test('no main-thread long task while the digits train, and the frame rate holds', async ({ page, watch }) => {
+	await page.addInitScript(() => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks = [];
+		new PerformanceObserver((list) => {
+			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+		}).observe({ type: 'longtask', buffered: true });
+	});
+	await page.goto('/playground?data=mnist&hidden=256,256&weights=bbb&inputs=fss&batch=64');
+	await waitForStep(page, 10); // loading and the first steps are behind us
+	const result = await page.evaluate(async () => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks.length = 0;
+		let frames = 0;
+		const t0 = performance.now();
+		await new Promise<void>((done) => {
+			const tick = () => {
+				frames++;
+				if (performance.now() - t0 < 10_000) requestAnimationFrame(tick);
+				else done();
+			};
+			requestAnimationFrame(tick);
+		});
+		const seconds = (performance.now() - t0) / 1000;
+		return { fps: frames / seconds, longTasks: [...w.__longTasks] };
+	});
+	const steps = await stepOf(page);
+	console.log(`MNIST training, 10 s: ${result.fps.toFixed(1)} frames per second, ${result.longTasks.length} long tasks (${result.longTasks.map((d) => d.toFixed(0)).join(', ') || 'none'}), ${steps} steps`);
+	expect(result.longTasks).toEqual([]);
+	expect(steps).toBeGreaterThan(20);
+});
