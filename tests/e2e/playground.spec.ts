@@ -20,13 +20,14 @@ async function pause(page: Page): Promise<void> {
 }
 
 test('trains live: the loss falls and the accuracy rises', async ({ page, watch }) => {
-	await page.goto('/playground?data=circles');
-	await waitForStep(page, 20);
+	await page.goto('/playground?data=spiral');
+	await expect(page.getByTestId('loss-float')).toHaveText(/^[0-9.]+$/);
 	const early = await num(page, 'loss-float');
-	await waitForStep(page, 600);
-	await expect.poll(() => num(page, 'test-acc-float'), { timeout: 30_000 }).toBeGreaterThan(90);
-	await expect.poll(() => num(page, 'test-acc-binary'), { timeout: 30_000 }).toBeGreaterThan(80);
-	expect(await num(page, 'loss-float')).toBeLessThan(early);
+	const earlyAcc = await num(page, 'test-acc-binary');
+	// Per-step losses are noisy: wait until one is well below the first.
+	await expect.poll(() => num(page, 'loss-float'), { timeout: 60_000 }).toBeLessThan(early * 0.5);
+	await expect.poll(() => num(page, 'test-acc-float'), { timeout: 60_000 }).toBeGreaterThan(90);
+	await expect.poll(() => num(page, 'test-acc-binary'), { timeout: 60_000 }).toBeGreaterThan(Math.max(75, Number.isNaN(earlyAcc) ? 0 : earlyAcc));
 	await snap(page, 'playground-training-desktop');
 	await page.setViewportSize({ width: 375, height: 900 });
 	await snap(page, 'playground-training-phone');
@@ -163,4 +164,20 @@ test('no main-thread long task while the digits train, and the frame rate holds'
 	console.log(`MNIST training, 10 s: ${result.fps.toFixed(1)} frames per second, ${result.longTasks.length} long tasks (${result.longTasks.map((d) => d.toFixed(0)).join(', ') || 'none'}), ${steps} steps`);
 	expect(result.longTasks).toEqual([]);
 	expect(steps).toBeGreaterThan(20);
+});
+
+test('a dead worker shows a readable state, and Restart brings training back', async ({ page, watch }) => {
+	// The worker's script cannot load: the thread dies before it starts.
+	await page.route('**/workers/**', (route) => route.abort());
+	await page.goto('/playground?data=moons');
+	const alert = page.getByRole('alert').filter({ hasText: 'training thread stopped' });
+	await expect(alert).toBeVisible();
+	await snap(page, 'playground-dead-worker');
+	await page.unroute('**/workers/**');
+	await alert.getByRole('button', { name: 'Restart training' }).click();
+	await waitForStep(page, 20);
+	await expect(alert).toHaveCount(0);
+	// The failure was on purpose: drop what it logged so the fixture checks the rest.
+	watch.failed.splice(0);
+	watch.errors.splice(0);
 });

@@ -220,7 +220,9 @@ export class TrainingClient {
 		w.onmessage = (ev) => this.onMessage(ev.data as FromWorker);
 		w.onerror = (ev) => {
 			ev.preventDefault?.();
-			this.crash(`the training worker failed: ${ev.message || 'unknown error'}`);
+			// An error event without a message is what a worker whose script never loaded fires
+			// (offline, blocked, or a stale page after a deploy).
+			this.crash(ev.message ? `the training worker failed: ${ev.message}` : 'the training worker could not be loaded or stopped without a message');
 		};
 		w.onmessageerror = () => this.crash('the training worker sent a message that could not be read');
 		this.pingSent = null;

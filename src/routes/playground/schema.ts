@@ -31,7 +31,7 @@ export const FIELDS = [
 	{ name: 'bn', type: 'bool', default: true },
 	{ name: 'estimator', type: 'enum', default: 'approxsign', options: ESTIMATOR_NAMES },
 	{ name: 'optimizer', type: 'enum', default: 'adam', options: ['adam', 'sgd', 'bop'] },
-	{ name: 'lr', type: 'float', default: 0.01, min: 1e-5, max: 1 },
+	{ name: 'lr', type: 'float', default: 0.01, min: 1e-5, max: 10 },
 	{ name: 'batch', type: 'int', default: 32, min: 2, max: 512 }
 ] as const satisfies readonly FieldSpec[];
 
