@@ -12,6 +12,21 @@ export interface PageEntry {
 
 export const PAGES: PageEntry[] = [
 	{
+		path: '/',
+		title: 'Why binary?',
+		summary: 'What one bit per weight buys: model sizes against a download budget, the energy of an operation, and the two promises stated precisely.'
+	},
+	{
+		path: '/quantization',
+		title: 'Quantization curves',
+		summary: 'A curve and its k-bit staircase, the error as k falls, and a live network’s accuracy at every bit width: 8 bits costs almost nothing, 1 bit a lot.'
+	},
+	{
+		path: '/bitplanes',
+		title: 'Bitplanes',
+		summary: 'A digit split into its bit planes, how ±1 values pack into 32-bit words, a live layer’s memory, and the dot product as a weighted sum of popcounts.'
+	},
+	{
 		path: '/playground',
 		title: 'Playground',
 		summary:

@@ -1,6 +1,8 @@
 /** Every route of the site, with the heading each must show. New pages join this list. */
 export const ROUTES = [
-	{ name: 'index', path: '/', heading: 'Bitwise' },
+	{ name: 'index', path: '/', heading: 'Why binary?' },
+	{ name: 'quantization', path: '/quantization', heading: 'Quantization curves' },
+	{ name: 'bitplanes', path: '/bitplanes', heading: 'Bitplanes' },
 	{ name: 'playground', path: '/playground', heading: 'Playground' },
 	{ name: 'notebook-demo', path: '/notebook-demo', heading: 'Notebook parts' },
 	{ name: 'viz-demo', path: '/viz-demo', heading: '' }

@@ -6,6 +6,7 @@ export * from './rng';
 export * from './bits';
 export * from './gemm';
 export * from './quantize';
+export * from './quantize-model';
 export * from './ste';
 export * from './multibase';
 export * from './config';

@@ -16,10 +16,20 @@
  */
 import { PROTOCOL_VERSION, type DataSummary, type ErrorKind, type FromWorker, type ModelInfo, type RunSpec, type Snapshot, type ToWorker } from './protocol';
 import { ModelView } from './model-view.svelte';
+import type { QuantizedResult } from '$lib/engine';
 
 export { ModelView, STEP_KEYS, TEST_KEYS, type StepSeriesView, type TestSeriesView } from './model-view.svelte';
 
 export type ClientStatus = 'idle' | 'loading' | 'running' | 'paused' | 'error' | 'crashed';
+
+/** The answer to {@link TrainingClient.evaluateQuantized}: the model's step and one result per width. */
+export interface QuantizedEvalReply {
+	modelId: string;
+	step: number;
+	/** Each float dense layer's quantiser range max |W| at that step. */
+	ranges: number[];
+	results: QuantizedResult[];
+}
 
 /** What `start` takes: a run without its id (the client numbers runs). */
 export type RunRequest = Omit<RunSpec, 'runId'>;
@@ -184,6 +194,16 @@ export class TrainingClient {
 		await this.request<ModelInfo>((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'import', runId, requestId, modelId: id, bytes }));
 	}
 
+	/**
+	 * Test accuracy (and weight MSE) of model `modelId` with its float dense layers' weights
+	 * quantised to each k in `bits` (1..32; 32 = unquantised), measured in the worker on the
+	 * weights as they are when the request arrives (`step`). The model pauses its training
+	 * while it is evaluated. Rejects when the run is reset or replaced first.
+	 */
+	evaluateQuantized(modelId: string, bits: number[]): Promise<QuantizedEvalReply> {
+		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'evalQuantized', runId, requestId, modelId, bits: [...bits] }));
+	}
+
 	/** After a crash (or any time): a new worker, the same run from step 0. */
 	restart(): void {
 		if (this.destroyed) return;
@@ -327,6 +347,9 @@ export class TrainingClient {
 				return;
 			case 'exported':
 				this.settle(msg.requestId, msg.bytes);
+				return;
+			case 'quantizedEval':
+				this.settle(msg.requestId, { modelId: msg.modelId, step: msg.step, ranges: msg.ranges, results: msg.results } satisfies QuantizedEvalReply);
 				return;
 			case 'imported': {
 				// Cleared here, before any later snapshot of the loaded model is applied.

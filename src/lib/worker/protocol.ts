@@ -13,7 +13,7 @@
  * Typed arrays in worker -> main messages are fresh buffers, transferred, never
  * shared with the worker's state: the page may keep them.
  */
-import type { GemmBackend, ModelMeta, SyntheticName, TrainConfig } from '$lib/engine';
+import type { GemmBackend, ModelMeta, QuantizedResult, SyntheticName, TrainConfig } from '$lib/engine';
 
 export const PROTOCOL_VERSION = 1;
 /** The version field's type: every message carries `v: V`. */
@@ -92,6 +92,13 @@ export type ToWorker =
 	| { v: V; type: 'export'; runId: number; requestId: number; modelId: string }
 	/** Replace model `modelId` with the model file `bytes`; it stops training and is evaluated as loaded. */
 	| { v: V; type: 'import'; runId: number; requestId: number; modelId: string; bytes: Uint8Array }
+	/**
+	 * Test accuracy of model `modelId` with every float dense layer's weights quantised to k bits
+	 * (per tensor, range max |W|, round half to even; 32 = unquantised), for each k in `bits`
+	 * (integers 1..32, at most 32 of them). Evaluated in chunks between training slices; the model
+	 * does not step meanwhile. Answered by `quantizedEval`.
+	 */
+	| { v: V; type: 'evalQuantized'; runId: number; requestId: number; modelId: string; bits: number[] }
 	/** Liveness check; answered with `pong` between training slices. */
 	| { v: V; type: 'ping'; id: number };
 
@@ -239,6 +246,11 @@ export type FromWorker =
 	| { v: V; type: 'exported'; runId: number; requestId: number; modelId: string; bytes: Uint8Array }
 	/** The import replaced the model; `model` describes what was loaded. */
 	| { v: V; type: 'imported'; runId: number; requestId: number; model: ModelInfo }
+	/**
+	 * Answers `evalQuantized`: one result per requested width, in order, for the weights at `step`;
+	 * `ranges`: each float dense layer's quantiser range max |W| then.
+	 */
+	| { v: V; type: 'quantizedEval'; runId: number; requestId: number; modelId: string; step: number; ranges: number[]; results: QuantizedResult[] }
 	| {
 			v: V;
 			type: 'error';

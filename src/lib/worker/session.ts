@@ -25,6 +25,7 @@
 import {
 	ConfigError,
 	FormatError,
+	QuantizedEvaluation,
 	SYNTHETIC_NAMES,
 	exportModel,
 	importModel,
@@ -161,13 +162,13 @@ export class Session {
 		if (this.loading) {
 			if (msg.type === 'play') this.loading.autoplay = true;
 			else if (msg.type === 'pause') this.loading.autoplay = false;
-			else if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import')
+			else if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import' || msg.type === 'evalQuantized')
 				throw new KindError('config', 'the data set is still loading: try again in a moment');
 			return;
 		}
 		const run = this.run;
 		if (!run) {
-			if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import')
+			if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import' || msg.type === 'evalQuantized')
 				throw new KindError('config', 'this run has no models (its setup failed): start it again');
 			return;
 		}
@@ -202,6 +203,9 @@ export class Session {
 				return;
 			case 'import':
 				this.importSlot(run, msg.requestId, msg.modelId, msg.bytes);
+				break;
+			case 'evalQuantized':
+				this.evalQuantized(run, msg.requestId, msg.modelId, msg.bits);
 				break;
 			default:
 				throw new KindError('internal', `unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
@@ -341,6 +345,7 @@ export class Session {
 	}
 
 	private reset(run: Run): void {
+		for (const s of run.slots) this.dropQuantized(run, s, 'the run was reset before the quantised evaluation finished');
 		const configs = run.spec.models.map((m) => validateTrainConfig(m.config));
 		run.slots = this.buildSlots(run.spec, configs, run.data);
 		run.generation++;
@@ -486,7 +491,7 @@ export class Session {
 			const job = s.boundaryJob;
 			const grid = s.chunk(now, (rows) => job.advance(s.model, rows));
 			if (grid) s.finishBoundary(grid, this.host.now());
-		}
+		} else if (s.quantized.length > 0) this.quantizedChunk(run, s);
 		return true;
 	}
 
@@ -598,8 +603,44 @@ export class Session {
 				'format',
 				`this model takes ${loaded.model.inputSize} inputs and gives ${loaded.model.classes} classes; the ${d.name} data has ${d.inputSize} inputs and ${d.numClasses} classes`
 			);
+		this.dropQuantized(run, s, 'the model was replaced before the quantised evaluation finished');
 		s.load(loaded.model, loaded.meta, d);
 		this.post({ v: PROTOCOL_VERSION, type: 'imported', runId: run.spec.runId, requestId, model: s.info() }, []);
+	}
+
+	private evalQuantized(run: Run, requestId: number, modelId: string, bits: number[]): void {
+		const s = this.slot(run, modelId);
+		if (!Array.isArray(bits) || bits.length === 0 || bits.length > 32)
+			throw new KindError('config', `a quantised evaluation needs 1 to 32 bit widths, got ${Array.isArray(bits) ? bits.length : typeof bits}`);
+		let job: QuantizedEvaluation;
+		try {
+			job = new QuantizedEvaluation(s.model, run.data, bits);
+		} catch (e) {
+			throw new KindError('config', errorMessage(e));
+		}
+		s.quantized.push({ requestId, step: s.step, job });
+	}
+
+	/** One chunk of a model's first quantised evaluation; its answer (or its error) once done. */
+	private quantizedChunk(run: Run, s: Slot): void {
+		const q = s.quantized[0];
+		let results;
+		try {
+			results = s.chunk(() => this.host.now(), (rows) => q.job.advance(rows));
+		} catch (e) {
+			s.quantized.shift();
+			this.fail(e, run.spec.runId, q.requestId);
+			return;
+		}
+		if (!results) return;
+		s.quantized.shift();
+		this.post({ v: PROTOCOL_VERSION, type: 'quantizedEval', runId: run.spec.runId, requestId: q.requestId, modelId: s.id, step: q.step, ranges: q.job.ranges, results });
+	}
+
+	private dropQuantized(run: Run, s: Slot, why: string): void {
+		const jobs = s.quantized;
+		s.quantized = [];
+		for (const q of jobs) this.fail(new KindError('config', why), run.spec.runId, q.requestId);
 	}
 
 	// ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * next (steps up to a target, an evaluation in progress) and what it has not yet told
  * the page (steps since the last snapshot, a new test result, a changed boundary).
  */
-import { Trainer, gemmBackend, type Dataset, type Model, type ModelMeta, type StepMetrics, type TrainConfig } from '$lib/engine';
+import { Trainer, gemmBackend, type Dataset, type Model, type ModelMeta, type QuantizedEvaluation, type StepMetrics, type TrainConfig } from '$lib/engine';
 import type { ModelInfo, ModelStatus, SamplePrediction, StepSeries, StepSnapshot } from './protocol';
 import { BoundaryGrid, TestEvaluation, histogram, type TestResult } from './readout';
 
@@ -72,6 +72,8 @@ export class Slot {
 	boundaryCost = 0;
 	boundaryDoneAt = -Infinity;
 	private boundaryStartedAt = 0;
+	/** Quantised evaluations asked for (evalQuantized), first in progress; the model holds still meanwhile. */
+	quantized: { requestId: number; step: number; job: QuantizedEvaluation }[] = [];
 	/** Rows per evaluation or grid chunk, adapted so a chunk takes a few ms on this machine. */
 	chunkRows = 64;
 
@@ -92,7 +94,7 @@ export class Slot {
 	}
 	/** An evaluation or a boundary grid is in progress: the weights must hold still. */
 	get busy(): boolean {
-		return this.evaluation !== null || this.boundaryJob !== null;
+		return this.evaluation !== null || this.boundaryJob !== null || this.quantized.length > 0;
 	}
 	/** More training steps are wanted (play or step(n)), whether or not the model is busy now. */
 	get stepsDue(): boolean {

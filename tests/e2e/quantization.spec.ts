@@ -1,0 +1,116 @@
+/**
+ * Lesson 1, quantization curves, driven as a reader would: the engine's quantisers draw
+ * the staircase on the page, and the real network trains in the page's worker, which
+ * measures its accuracy with the weights rounded to k bits.
+ */
+import type { Page } from '@playwright/test';
+import { expect, snap, test } from './fixtures';
+
+const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
+const num = async (page: Page, id: string) => parseFloat((await text(page, id)).replace(/,/g, ''));
+const staircasePath = (page: Page) => page.getByTestId('staircase').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
+
+test('the bit width changes the staircase, the level count and the error', async ({ page, watch }) => {
+	await page.goto('/quantization');
+	const bits = page.getByRole('slider', { name: 'Bits', exact: true });
+	await expect(page.getByTestId('level-count')).toHaveText('7');
+	const before = { path: await staircasePath(page), mse: await text(page, 'mse'), sqnr: await num(page, 'sqnr') };
+	await bits.fill('1');
+	await expect(page.getByTestId('level-count')).toHaveText('2');
+	await expect.poll(() => staircasePath(page)).not.toBe(before.path);
+	await expect.poll(() => text(page, 'mse')).not.toBe(before.mse);
+	expect(await num(page, 'sqnr')).toBeLessThan(before.sqnr);
+	await bits.fill('8');
+	await expect(page.getByTestId('level-count')).toHaveText('255');
+	expect(await num(page, 'sqnr')).toBeGreaterThan(before.sqnr + 20);
+	await expect.poll(() => new URL(page.url()).searchParams.get('bits')).toBe('8');
+	// The sign and ternary quantizers have two and three values.
+	await page.getByLabel('Quantizer').selectOption('sign');
+	await expect(page.getByTestId('level-count')).toHaveText('2');
+	await page.getByLabel('Quantizer').selectOption('ternary');
+	await expect(page.getByTestId('level-count')).toHaveText('3');
+});
+
+test('the live network trains, and its accuracy at k bits follows the slider', async ({ page, watch }) => {
+	await page.goto('/quantization?bits=8');
+	await page.locator('#network').scrollIntoViewIfNeeded();
+	// It trains: the step count rises and the float test accuracy climbs well above chance.
+	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(300);
+	await expect.poll(() => num(page, 'float-acc'), { timeout: 60_000 }).toBeGreaterThan(85);
+	await expect.poll(() => num(page, 'eval-step'), { timeout: 60_000 }).toBeGreaterThan(0);
+	// 8 bits: within a point of the float network (both measured on the same weights).
+	const float8 = await num(page, 'float-acc');
+	expect(Math.abs((await num(page, 'k-acc')) - float8)).toBeLessThanOrEqual(1);
+	await snap(page, 'quantization-network-desktop');
+	// 1 bit: far below.
+	await page.getByRole('slider', { name: 'Weight bits' }).fill('1');
+	await expect(page.getByText('At 1 bit', { exact: true })).toBeVisible();
+	await expect.poll(async () => (await num(page, 'float-acc')) - (await num(page, 'k-acc')), { timeout: 30_000 }).toBeGreaterThan(20);
+	await expect(page.getByTestId('levels-note')).toContainText('2 levels');
+	await expect(page.getByTestId('weight-bytes')).toContainText('6.2 kB');
+	await page.setViewportSize({ width: 375, height: 900 });
+	await snap(page, 'quantization-network-phone');
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await snap(page, 'quantization-network-phone-dark');
+});
+
+test('pause stops the training, and a width not measured yet is measured on request', async ({ page, watch }) => {
+	await page.goto('/quantization');
+	await page.locator('#network').scrollIntoViewIfNeeded();
+	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(100);
+	const play = page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
+	await play.click();
+	await expect(play).toHaveAttribute('aria-pressed', 'false');
+	// Resting: the accuracy is measured at the step where it stopped.
+	await expect.poll(async () => (await num(page, 'eval-step')) === (await num(page, 'step')), { timeout: 30_000 }).toBe(true);
+	const paused = await num(page, 'step');
+	await page.waitForTimeout(800);
+	expect(await num(page, 'step')).toBe(paused);
+	// 5 bits is not among the fixed widths: moving the slider there asks the worker for it.
+	await page.getByRole('slider', { name: 'Weight bits' }).fill('5');
+	await expect.poll(() => text(page, 'k-acc'), { timeout: 30_000 }).toMatch(/^[0-9.]+%$/);
+});
+
+test('has no serious accessibility violation once trained (light and dark)', async ({ page, watch }) => {
+	const { createRequire } = await import('node:module');
+	const { readFileSync } = await import('node:fs');
+	const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+	await page.goto('/quantization?quantizer=ternary');
+	await page.locator('#network').scrollIntoViewIfNeeded();
+	await expect.poll(() => num(page, 'eval-step'), { timeout: 60_000 }).toBeGreaterThan(0);
+	await page.addScriptTag({ content: axeSource });
+	for (const scheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+		const violations = await page.evaluate(async () => {
+			const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+			const r = await axe.run(document, { resultTypes: ['violations'] });
+			return r.violations
+				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+				.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+		});
+		expect(violations, scheme).toEqual([]);
+	}
+});
+
+test('no main-thread long task while the network trains and is measured at every width', async ({ page, watch }) => {
+	await page.addInitScript(() => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks = [];
+		new PerformanceObserver((list) => {
+			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+		}).observe({ type: 'longtask', buffered: true });
+	});
+	await page.goto('/quantization');
+	await page.locator('figure').nth(2).scrollIntoViewIfNeeded();
+	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(20);
+	const startEval = await num(page, 'eval-step');
+	const longTasks = await page.evaluate(async () => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks.length = 0;
+		await new Promise((r) => setTimeout(r, 4000));
+		return [...w.__longTasks];
+	});
+	expect(longTasks).toEqual([]);
+	// Quantised evaluations came back meanwhile.
+	expect(await num(page, 'eval-step')).toBeGreaterThan(Number.isNaN(startEval) ? -1 : startEval);
+});
