@@ -6,9 +6,7 @@
 import { ROUTES } from './routes';
 import { expect, test } from './fixtures';
 
-// The index page is not listed yet: the first appearance of its live figure costs one
-// 50-80 ms task on this machine kind about half the time (issue 4 stays open for it).
-const LIVE = ROUTES.filter((r) => ['quantization', 'bitplanes', 'playground'].includes(r.name));
+const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'playground'].includes(r.name));
 
 for (const route of LIVE)
 	test(`${route.path}: no long task while scrolling through its live figures`, async ({ page, watch }) => {

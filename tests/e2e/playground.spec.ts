@@ -39,6 +39,14 @@ test('pause stops training and play resumes it', async ({ page, watch }) => {
 	await page.goto('/playground?data=moons');
 	await waitForStep(page, 30);
 	await pause(page);
+	// The slice in flight when the pause arrived still reports its steps: let the count settle.
+	await expect
+		.poll(async () => {
+			const a = await stepOf(page);
+			await page.waitForTimeout(300);
+			return (await stepOf(page)) - a;
+		})
+		.toBe(0);
 	const paused = await stepOf(page);
 	await page.waitForTimeout(1000);
 	expect(await stepOf(page)).toBe(paused);
