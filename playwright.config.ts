@@ -5,6 +5,11 @@ import { defineConfig } from '@playwright/test';
  * built static site served by `vite preview`. One worker: the machine has two cores and each
  * page already trains in a Web Worker of its own.
  */
+// E2E_PORT and E2E_DEV let a second checkout or a developer run specs beside another run:
+// E2E_DEV=1 serves the pages with `vite dev` (compiled on demand) instead of the built site.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const server = process.env.E2E_DEV ? `npx vite dev --port ${port} --strictPort` : `npx vite preview --port ${port} --strictPort`;
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 90_000,
@@ -14,7 +19,7 @@ export default defineConfig({
 	reporter: [['list']],
 	outputDir: 'test-results/playwright',
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${port}`,
 		browserName: 'chromium',
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -23,8 +28,8 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: 'npx vite preview --port 4173 --strictPort',
-		url: 'http://localhost:4173',
+		command: server,
+		url: `http://localhost:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000
 	}

@@ -57,6 +57,22 @@ export class Model {
 		return h;
 	}
 
+	/**
+	 * The input of dense layer `index` (0-based, before its binarization f(x)) for
+	 * x [batch, inputSize], in inference mode: a fresh [batch, inSize] array. What the
+	 * lessons draw as "a layer's pre-activations".
+	 */
+	denseInput(index: number, x: Float32Array, batch: number): Float32Array {
+		const target = this.dense[index];
+		if (!target) throw new RangeError(`the model has ${this.dense.length} dense layers; there is no layer ${index}`);
+		let h = x;
+		for (const l of this.layers) {
+			if (l === target) return h.slice(0, batch * target.inSize);
+			h = l.forward(h, batch, { training: false });
+		}
+		throw new Error('unreachable: the dense layer is one of the layers');
+	}
+
 	/** Backpropagate dL/dlogits through the last training forward, filling every param's grad. */
 	backward(dLogits: Float32Array, batch: number): void {
 		let g: Float32Array | null = dLogits;

@@ -22,6 +22,17 @@ export interface LayerStepMetrics {
 	flips: number;
 	/** Histogram of the weights over [-1, 1] ({@link HISTOGRAM_RANGE}), values outside clamped into the end bins. */
 	histogram: Uint32Array | null;
+	/**
+	 * Share (0..1) of this step's sign-binarized inputs with |x| <= 1, where the clipped
+	 * straight-through estimator passes the gradient (layers with 'sign' inputs; else null).
+	 */
+	clipShare: number | null;
+	/**
+	 * Share (0..1) of the latent weights with |w| <= 1 after the update (binary weight modes;
+	 * null for float layers). Latent clipping holds it at 1; without it weights drift out,
+	 * where the clipped estimator no longer moves them.
+	 */
+	weightClipShare: number | null;
 }
 
 export interface StepMetrics {
@@ -131,6 +142,8 @@ export class Trainer {
 			const w = dense[k].W.value, before = this.signsBefore[k];
 			for (let i = 0; i < before.length; i++) before[i] = w[i] >= 0 ? 1 : 0;
 		}
+		// Read before the update: the inputs of this step's forward pass.
+		const clipShares = dense.map((d) => d.inputClipShare());
 		const gradNorms = dense.map((d) => {
 			let s = 0;
 			const g = d.W.grad;
@@ -149,7 +162,15 @@ export class Trainer {
 			for (let i = 0; i < before.length; i++) if ((w[i] >= 0 ? 1 : 0) !== before[i]) flips++;
 			flipsTotal += flips;
 			if (!Number.isFinite(gradNorms[k])) finite = false;
-			return { name: d.name, latent: d.weightMode !== 'float', gradNorm: gradNorms[k], flips, histogram: this.histogram(d) };
+			return {
+				name: d.name,
+				latent: d.weightMode !== 'float',
+				gradNorm: gradNorms[k],
+				flips,
+				histogram: this.histogram(d),
+				clipShare: clipShares[k],
+				weightClipShare: d.weightMode === 'float' ? null : shareWithin(w, 1)
+			};
 		});
 
 		this.cursor += B;
@@ -179,6 +200,13 @@ export class Trainer {
 	evaluate(split: 'train' | 'test' = 'test', opts: { packed?: boolean; limit?: number } = {}): EvalMetrics {
 		return evaluateModel(this.model, this.data, split, opts);
 	}
+}
+
+/** Share of values v with |v| <= limit. */
+function shareWithin(v: Float32Array, limit: number): number {
+	let inside = 0;
+	for (let i = 0; i < v.length; i++) if (v[i] >= -limit && v[i] <= limit) inside++;
+	return v.length ? inside / v.length : 1;
 }
 
 /** Evaluate any model (trained here or imported from a file) on a data split. */

@@ -14,7 +14,18 @@
  * ping every couple of seconds; a worker that stops answering, or fires `error` /
  * `messageerror`, turns the status to 'crashed', and `restart()` is the way back.
  */
-import { PROTOCOL_VERSION, type DataSummary, type ErrorKind, type FromWorker, type ModelInfo, type RunSpec, type Snapshot, type ToWorker } from './protocol';
+import {
+	PROTOCOL_VERSION,
+	type DataSummary,
+	type ErrorKind,
+	type FromWorker,
+	type InferenceTiming,
+	type Inspection,
+	type ModelInfo,
+	type RunSpec,
+	type Snapshot,
+	type ToWorker
+} from './protocol';
 import { ModelView } from './model-view.svelte';
 import type { QuantizedResult } from '$lib/engine';
 
@@ -204,6 +215,32 @@ export class TrainingClient {
 		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'evalQuantized', runId, requestId, modelId, bits: [...bits] }));
 	}
 
+	/**
+	 * Model `modelId`'s dense layers now: weights, the last step's gradients, input-base
+	 * shifts and scales; with `activations`, dense layer `layer`'s input (before its
+	 * binarization) for the first `count` test examples. Cheap enough to poll a few times
+	 * a second for a live figure (await each answer before asking again).
+	 */
+	inspect(modelId: string, opts: { activations?: { layer: number; count: number } } = {}): Promise<Inspection> {
+		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'inspect', runId, requestId, modelId, activations: opts.activations ?? null }));
+	}
+
+	/**
+	 * Median time of an inference-mode forward pass of `batch` test examples (default 256)
+	 * through each model (default: all), `repeats` times (default 15), models interleaved.
+	 */
+	timeInference(opts: { modelIds?: string[]; batch?: number; repeats?: number } = {}): Promise<InferenceTiming[]> {
+		return this.request((requestId, runId) => ({
+			v: PROTOCOL_VERSION,
+			type: 'timeInference',
+			runId,
+			requestId,
+			modelIds: opts.modelIds ?? [],
+			batch: opts.batch ?? 256,
+			repeats: opts.repeats ?? 15
+		}));
+	}
+
 	/** After a crash (or any time): a new worker, the same run from step 0. */
 	restart(): void {
 		if (this.destroyed) return;
@@ -347,6 +384,12 @@ export class TrainingClient {
 				return;
 			case 'exported':
 				this.settle(msg.requestId, msg.bytes);
+				return;
+			case 'inspected':
+				this.settle(msg.requestId, msg.inspection);
+				return;
+			case 'inferenceTimes':
+				this.settle(msg.requestId, msg.timings);
 				return;
 			case 'quantizedEval':
 				this.settle(msg.requestId, { modelId: msg.modelId, step: msg.step, ranges: msg.ranges, results: msg.results } satisfies QuantizedEvalReply);

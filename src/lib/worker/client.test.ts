@@ -143,6 +143,32 @@ describe('TrainingClient', () => {
 		expect(float.test!.accuracy).toBe(accuracy);
 	});
 
+	it('inspects weights and gradients, times inference, and keeps per-layer series', async () => {
+		const { client } = make();
+		client.start(request({ maxSteps: 40 }));
+		await until(() => client.status === 'paused' && client.step === 40, 'maxSteps');
+		const ins = await client.inspect('binary', { activations: { layer: 1, count: 3 } });
+		expect(ins.step).toBe(40);
+		expect(ins.layers.map((l) => l.weights.length)).toEqual([32, 32]);
+		expect(ins.activations!.values.length).toBe(3 * 16);
+		const times = await client.timeInference({ batch: 16, repeats: 3 });
+		expect(times.map((t) => [t.modelId, t.packed])).toEqual([
+			['binary', true],
+			['float', false]
+		]);
+		for (const t of times) expect(t.msPerBatch).toBeGreaterThanOrEqual(0);
+		await expect(client.inspect('nope')).rejects.toThrow(/no model 'nope'/);
+		const [binary] = client.models;
+		expect(binary.layerHistory.length).toBe(2);
+		const h = binary.layerHistory[1];
+		expect(h.length).toBe(40);
+		expect(Array.from(h.step).at(-1)).toBe(40);
+		expect(h.clipShare.every((v) => v > 0 && v <= 1)).toBe(true);
+		expect(binary.layerHistory[0].clipShare.every(Number.isNaN)).toBe(true);
+		client.reset();
+		expect(binary.layerHistory).toEqual([]);
+	});
+
 	it('reset starts the curves over; a new run replaces the old one', async () => {
 		const { client } = make();
 		client.start(request({ maxSteps: 30 }));

@@ -9,6 +9,8 @@ import { Series, emptyView, type SeriesView } from './series';
 
 export const STEP_KEYS = ['loss', 'accuracy', 'flips'] as const;
 export const TEST_KEYS = ['loss', 'accuracy'] as const;
+export const LAYER_KEYS = ['gradNorm', 'clipShare', 'weightClipShare', 'flips'] as const;
+export type LayerSeriesView = SeriesView<(typeof LAYER_KEYS)[number]>;
 export type StepSeriesView = SeriesView<(typeof STEP_KEYS)[number]>;
 export type TestSeriesView = SeriesView<(typeof TEST_KEYS)[number]>;
 
@@ -37,6 +39,11 @@ export class ModelView {
 	test = $state.raw<TestSnapshot | null>(null);
 	/** Test loss and accuracy at each evaluation. */
 	testHistory = $state.raw<TestSeriesView>(emptyView(TEST_KEYS));
+	/**
+	 * Per dense layer, per step: gradient norm, clip-window share of sign inputs, share of
+	 * latent weights within [-1, 1] (NaN where they do not apply) and sign flips.
+	 */
+	layerHistory = $state.raw<LayerSeriesView[]>([]);
 	/** 2-D sets: P(class 1) on the boundary grid (see ModelSnapshot.boundary). */
 	boundary = $state.raw<Float32Array | null>(null);
 	/** Image sets: predictions for the sample test images (DataSummary.samples). */
@@ -44,12 +51,15 @@ export class ModelView {
 
 	private steps: Series<(typeof STEP_KEYS)[number]>;
 	private tests: Series<(typeof TEST_KEYS)[number]>;
+	private layerSteps: Series<(typeof LAYER_KEYS)[number]>[] = [];
+	private readonly historyCap: number;
 
 	constructor(id: string, label: string, historyCap = 2000) {
 		this.id = id;
 		this.label = label;
 		this.steps = new Series(STEP_KEYS, historyCap);
 		this.tests = new Series(TEST_KEYS, historyCap);
+		this.historyCap = historyCap;
 	}
 
 	/** @internal */
@@ -68,6 +78,8 @@ export class ModelView {
 		this.tests.clear();
 		this.history = this.steps.view();
 		this.testHistory = this.tests.view();
+		this.layerSteps = [];
+		this.layerHistory = [];
 		this.status = 'training';
 		this.step = 0;
 		this.epoch = 0;
@@ -87,6 +99,11 @@ export class ModelView {
 		if (s.series.step.length > 0) {
 			this.steps.pushMany(s.series.step, s.series);
 			this.history = this.steps.view();
+			s.series.layers.forEach((cols, k) => {
+				const series = (this.layerSteps[k] ??= new Series(LAYER_KEYS, this.historyCap));
+				series.pushMany(s.series.step, cols);
+			});
+			if (s.series.layers.length > 0) this.layerHistory = this.layerSteps.map((x) => x.view());
 		}
 		if (s.test) {
 			this.test = s.test;

@@ -13,7 +13,7 @@
  * Typed arrays in worker -> main messages are fresh buffers, transferred, never
  * shared with the worker's state: the page may keep them.
  */
-import type { GemmBackend, ModelMeta, QuantizedResult, SyntheticName, TrainConfig } from '$lib/engine';
+import type { GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
 
 export const PROTOCOL_VERSION = 1;
 /** The version field's type: every message carries `v: V`. */
@@ -99,6 +99,18 @@ export type ToWorker =
 	 * does not step meanwhile. Answered by `quantizedEval`.
 	 */
 	| { v: V; type: 'evalQuantized'; runId: number; requestId: number; modelId: string; bits: number[] }
+	/**
+	 * Model `modelId`'s dense layers as they are now: weights, last step's gradients, input-base
+	 * parameters; with `activations`, the input of dense layer `layer` (before its binarization)
+	 * for the first `count` test examples (1..2000), in inference mode. Answered by `inspected`.
+	 */
+	| { v: V; type: 'inspect'; runId: number; requestId: number; modelId: string; activations: { layer: number; count: number } | null }
+	/**
+	 * Time inference-mode forward passes of `batch` test examples (1..4096) through each model in
+	 * `modelIds` (all models when empty), `repeats` times each (1..200), models interleaved; answered
+	 * by `inferenceTimes` with medians. Runs between training slices.
+	 */
+	| { v: V; type: 'timeInference'; runId: number; requestId: number; modelIds: string[]; batch: number; repeats: number }
 	/** Liveness check; answered with `pong` between training slices. */
 	| { v: V; type: 'ping'; id: number };
 
@@ -148,6 +160,10 @@ export interface LayerSnapshot {
 	flips: number;
 	/** Weights over [-1, 1] in `histogramBins` bins (ends absorb values outside); null when off. */
 	histogram: Uint32Array | null;
+	/** Share of the step's sign-binarized inputs with |x| <= 1, where the clipped STE passes gradient ('sign' inputs; else null). */
+	clipShare: number | null;
+	/** Share of latent weights with |w| <= 1 (binary weight modes; null for float layers). */
+	weightClipShare: number | null;
 }
 
 /** The last training step of a model. */
@@ -166,6 +182,57 @@ export interface StepSeries {
 	loss: Float32Array;
 	accuracy: Float32Array;
 	flips: Float32Array;
+	/** Per dense layer, per step (NaN where a value does not apply, e.g. clipShare of float inputs). */
+	layers: LayerSeries[];
+}
+
+export interface LayerSeries {
+	gradNorm: Float32Array;
+	clipShare: Float32Array;
+	weightClipShare: Float32Array;
+	flips: Float32Array;
+}
+
+/** One dense layer of a model as `inspect` sees it. */
+export interface LayerInspection {
+	name: string;
+	units: number;
+	inputs: number;
+	weightMode: WeightMode;
+	inputMode: InputMode;
+	/** M weight bases and N input bases (1 unless multibase). */
+	bases: number;
+	inputBases: number;
+	/** Latent (or float) weights W, [units, inputs] row-major. */
+	weights: Float32Array;
+	/** dL/dW of the model's last training step, [units, inputs]; zeros before the first step. */
+	grad: Float32Array;
+	/** Multibase inputs: the learned shifts v_n and scales beta_n (N each); else null. */
+	inputShifts: Float32Array | null;
+	inputScales: Float32Array | null;
+}
+
+export interface Inspection {
+	modelId: string;
+	/** The model's step when inspected. */
+	step: number;
+	layers: LayerInspection[];
+	/** When asked: dense layer `layer`'s input (before f(x)) for the first `count` test examples, [count, inputs]. */
+	activations: { layer: number; count: number; values: Float32Array } | null;
+}
+
+export interface InferenceTiming {
+	modelId: string;
+	label: string;
+	batch: number;
+	repeats: number;
+	/** Median ms of one inference-mode forward pass of `batch` test examples. */
+	msPerBatch: number;
+	msPerExample: number;
+	/** Binary layers ran on the packed XNOR-popcount kernel (they have ±1 weights and inputs). */
+	packed: boolean;
+	/** The kernels used, e.g. 'float: wasm-simd; binary: wasm-simd'. */
+	kernels: string;
 }
 
 export interface TestSnapshot {
@@ -251,6 +318,8 @@ export type FromWorker =
 	 * `ranges`: each float dense layer's quantiser range max |W| then.
 	 */
 	| { v: V; type: 'quantizedEval'; runId: number; requestId: number; modelId: string; step: number; ranges: number[]; results: QuantizedResult[] }
+	| { v: V; type: 'inspected'; runId: number; requestId: number; inspection: Inspection }
+	| { v: V; type: 'inferenceTimes'; runId: number; requestId: number; timings: InferenceTiming[] }
 	| {
 			v: V;
 			type: 'error';

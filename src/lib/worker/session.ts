@@ -28,6 +28,7 @@ import {
 	QuantizedEvaluation,
 	SYNTHETIC_NAMES,
 	exportModel,
+	gemmBackend,
 	importModel,
 	makeSynthetic,
 	mnistDataset,
@@ -44,6 +45,9 @@ import {
 	type DataSummary,
 	type ErrorKind,
 	type FromWorker,
+	type InferenceTiming,
+	type Inspection,
+	type LayerInspection,
 	type ModelSnapshot,
 	type RunOptions,
 	type RunSpec,
@@ -90,6 +94,17 @@ interface Run {
 	sampleCount: number;
 }
 
+function median(xs: number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The kernels a forward pass runs on, for the page to name. */
+function kernelNames(packed: boolean): string {
+	return packed ? `float: ${gemmBackend()}; binary: packed XNOR-popcount` : `float: ${gemmBackend()}`;
+}
+
 /** Errors that carry their kind across the catch-all. */
 class KindError extends Error {
 	constructor(
@@ -101,6 +116,8 @@ class KindError extends Error {
 }
 
 const MAX_STEP_N = 1_000_000;
+/** Messages that expect a reply (or an error naming their requestId). */
+const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'inspect', 'timeInference']);
 
 export class Session {
 	private readonly host: SessionHost;
@@ -162,13 +179,13 @@ export class Session {
 		if (this.loading) {
 			if (msg.type === 'play') this.loading.autoplay = true;
 			else if (msg.type === 'pause') this.loading.autoplay = false;
-			else if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import' || msg.type === 'evalQuantized')
+			else if (REQUESTS.has(msg.type))
 				throw new KindError('config', 'the data set is still loading: try again in a moment');
 			return;
 		}
 		const run = this.run;
 		if (!run) {
-			if (msg.type === 'predict' || msg.type === 'export' || msg.type === 'import' || msg.type === 'evalQuantized')
+			if (REQUESTS.has(msg.type))
 				throw new KindError('config', 'this run has no models (its setup failed): start it again');
 			return;
 		}
@@ -207,6 +224,12 @@ export class Session {
 			case 'evalQuantized':
 				this.evalQuantized(run, msg.requestId, msg.modelId, msg.bits);
 				break;
+			case 'inspect':
+				this.inspect(run, msg.requestId, msg.modelId, msg.activations);
+				return;
+			case 'timeInference':
+				this.timeInference(run, msg.requestId, msg.modelIds, msg.batch, msg.repeats);
+				return;
 			default:
 				throw new KindError('internal', `unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
 		}
@@ -518,6 +541,7 @@ export class Session {
 		const models = run.slots.map((s): ModelSnapshot => {
 			const series = s.pending.drain();
 			transfer.push(series.step.buffer, series.loss.buffer, series.accuracy.buffer, series.flips.buffer);
+			for (const l of series.layers) transfer.push(l.gradNorm.buffer, l.clipShare.buffer, l.weightClipShare.buffer, l.flips.buffer);
 			let last: StepSnapshot | null = null;
 			if (s.lastDirty && s.last) {
 				last = s.snapshotOfLastStep(run.options.histogramBins);
@@ -573,6 +597,81 @@ export class Session {
 		const logits = s.model.forward(input, 1, { training: false });
 		const probabilities = softmax(logits.subarray(0, run.data.numClasses));
 		this.post({ v: PROTOCOL_VERSION, type: 'prediction', runId: run.spec.runId, requestId, modelId, probabilities }, [probabilities.buffer]);
+	}
+
+	private inspect(run: Run, requestId: number, modelId: string, activations: { layer: number; count: number } | null): void {
+		const s = this.slot(run, modelId);
+		const dense = s.model.dense;
+		const transfer: Transferable[] = [];
+		const copy = (a: Float32Array): Float32Array => {
+			const c = a.slice();
+			transfer.push(c.buffer);
+			return c;
+		};
+		const layers: LayerInspection[] = dense.map((d) => ({
+			name: d.name,
+			units: d.outSize,
+			inputs: d.inSize,
+			weightMode: d.weightMode,
+			inputMode: d.inputMode,
+			bases: d.M,
+			inputBases: d.N,
+			weights: copy(d.W.value),
+			grad: copy(d.W.grad),
+			inputShifts: d.v ? copy(d.v.value) : null,
+			inputScales: d.beta ? copy(d.beta.value) : null
+		}));
+		let acts: Inspection['activations'] = null;
+		if (activations !== null && activations !== undefined) {
+			const { layer, count } = activations;
+			if (!Number.isInteger(layer) || layer < 0 || layer >= dense.length)
+				throw new KindError('config', `layer must be an integer from 0 to ${dense.length - 1}, got ${layer}`);
+			const n = Math.min(run.data.nTest, 2000);
+			if (!Number.isInteger(count) || count < 1 || count > n) throw new KindError('config', `count must be an integer from 1 to ${n}, got ${count}`);
+			const values = s.model.denseInput(layer, run.data.testX.subarray(0, count * run.data.inputSize), count);
+			transfer.push(values.buffer);
+			acts = { layer, count, values };
+		}
+		const inspection: Inspection = { modelId, step: s.step, layers, activations: acts };
+		this.post({ v: PROTOCOL_VERSION, type: 'inspected', runId: run.spec.runId, requestId, inspection }, transfer);
+	}
+
+	/**
+	 * Medians of inference-mode forward passes, models interleaved (A B A B ...) so a
+	 * slow moment of a shared machine falls on every model alike. One untimed warm-up
+	 * pass each first (it packs the binary weights and compiles the code paths).
+	 */
+	private timeInference(run: Run, requestId: number, modelIds: string[], batch: number, repeats: number): void {
+		const slots = Array.isArray(modelIds) && modelIds.length > 0 ? modelIds.map((id) => this.slot(run, id)) : run.slots;
+		const maxBatch = Math.min(4096, run.data.nTest);
+		if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch) throw new KindError('config', `batch must be an integer from 1 to ${maxBatch}, got ${batch}`);
+		if (!Number.isInteger(repeats) || repeats < 1 || repeats > 200) throw new KindError('config', `repeats must be an integer from 1 to 200, got ${repeats}`);
+		const x = run.data.testX.subarray(0, batch * run.data.inputSize);
+		const now = () => this.host.now();
+		for (const s of slots) s.model.forward(x, batch, { training: false });
+		const times = slots.map(() => [] as number[]);
+		for (let r = 0; r < repeats; r++) {
+			slots.forEach((s, i) => {
+				const t0 = now();
+				s.model.forward(x, batch, { training: false });
+				times[i].push(now() - t0);
+			});
+		}
+		const timings: InferenceTiming[] = slots.map((s, i) => {
+			const ms = median(times[i]);
+			const packed = s.model.dense.some((d) => d.binaryProducts);
+			return {
+				modelId: s.id,
+				label: s.label,
+				batch,
+				repeats,
+				msPerBatch: ms,
+				msPerExample: ms / batch,
+				packed,
+				kernels: kernelNames(packed)
+			};
+		});
+		this.post({ v: PROTOCOL_VERSION, type: 'inferenceTimes', runId: run.spec.runId, requestId, timings });
 	}
 
 	private exportSlot(run: Run, requestId: number, modelId: string): void {

@@ -13,6 +13,8 @@ export class PendingSteps {
 	private loss: number[] = [];
 	private accuracy: number[] = [];
 	private flips: number[] = [];
+	/** Per dense layer: gradNorm, clipShare, weightClipShare, flips (NaN for null). */
+	private layers: number[][][] = [];
 
 	/** `cap`: when frames stop coming (a hidden tab), every other step is dropped past this many. */
 	push(m: StepMetrics, cap: number): void {
@@ -20,21 +22,35 @@ export class PendingSteps {
 		this.loss.push(m.loss);
 		this.accuracy.push(m.accuracy);
 		this.flips.push(m.flips);
-		if (this.step.length > cap) for (const a of [this.step, this.loss, this.accuracy, this.flips]) keepOdd(a);
+		m.layers.forEach((l, k) => {
+			const cols = (this.layers[k] ??= [[], [], [], []]);
+			cols[0].push(l.gradNorm);
+			cols[1].push(l.clipShare ?? NaN);
+			cols[2].push(l.weightClipShare ?? NaN);
+			cols[3].push(l.flips);
+		});
+		if (this.step.length > cap) for (const a of [this.step, this.loss, this.accuracy, this.flips, ...this.layers.flat()]) keepOdd(a);
 	}
 
 	/** Fresh typed arrays of everything pending, which is then forgotten. */
 	drain(): StepSeries {
-		const out = {
+		const out: StepSeries = {
 			step: Uint32Array.from(this.step),
 			loss: Float32Array.from(this.loss),
 			accuracy: Float32Array.from(this.accuracy),
-			flips: Float32Array.from(this.flips)
+			flips: Float32Array.from(this.flips),
+			layers: this.layers.map(([gradNorm, clipShare, weightClipShare, flips]) => ({
+				gradNorm: Float32Array.from(gradNorm),
+				clipShare: Float32Array.from(clipShare),
+				weightClipShare: Float32Array.from(weightClipShare),
+				flips: Float32Array.from(flips)
+			}))
 		};
 		this.step = [];
 		this.loss = [];
 		this.accuracy = [];
 		this.flips = [];
+		this.layers = [];
 		return out;
 	}
 }
@@ -181,7 +197,9 @@ export class Slot {
 				latent: l.latent,
 				gradNorm: l.gradNorm,
 				flips: l.flips,
-				histogram: bins > 0 ? histogram(dense[k].W.value, bins) : null
+				histogram: bins > 0 ? histogram(dense[k].W.value, bins) : null,
+				clipShare: l.clipShare,
+				weightClipShare: l.weightClipShare
 			}))
 		};
 	}

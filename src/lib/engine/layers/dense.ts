@@ -119,6 +119,20 @@ export class Dense implements Layer {
 		this.prepared = null;
 	}
 
+	/**
+	 * Share (0..1) of the last forward pass's input values x with |x| <= 1: the clip window
+	 * where the clipped straight-through estimator lets dL/dx through sign(x). Only for
+	 * 'sign' inputs (null otherwise, or before any forward pass).
+	 */
+	inputClipShare(): number | null {
+		const x = this.x;
+		if (this.inputMode !== 'sign' || !x || this.lastBatch === 0) return null;
+		const n = this.lastBatch * this.inSize;
+		let inside = 0;
+		for (let i = 0; i < n; i++) if (x[i] >= -1 && x[i] <= 1) inside++;
+		return inside / n;
+	}
+
 	/** g(W) and the bases it is built from; recomputed only after the latent weights change. */
 	prepareWeights(): PreparedWeights {
 		if (this.prepared) return this.prepared;
