@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Compiles src/lib/engine/wasm/gemm.wat (hand-written WebAssembly text) with wabt into
-// src/lib/engine/wasm/gemm.generated.ts, a git-ignored TypeScript module exporting the
-// binary as a base64 string, which the engine instantiates synchronously
-// (src/lib/engine/wasm/gemm-simd.ts). Run by the postinstall, prebuild and pretest hooks.
+// Compiles the hand-written WebAssembly text of src/lib/engine/wasm/ with wabt into
+// src/lib/engine/wasm/gemm.generated.ts, a git-ignored TypeScript module exporting each
+// binary as a base64 string, which the engine instantiates synchronously:
+//   gemm.wat         -> GEMM_WASM_BASE64          float32 GEMMs, SIMD (gemm-simd.ts)
+//   bits.wat         -> BITS_WASM_BASE64          binary GEMM, SIMD i8x16.popcnt (bits-simd.ts)
+//   bits-relaxed.wat -> BITS_RELAXED_WASM_BASE64  binary GEMM, relaxed SIMD (bits-simd.ts)
+// Run by the postinstall, prebuild and pretest hooks.
 //
 // Skips the work (in a few milliseconds, without loading wabt) when the generated file
-// records the SHA-256 of the current .wat, this script and the wabt version, so it
+// records the SHA-256 of the current .wat files, this script and the wabt version, so it
 // does not depend on file times, which git checkouts and npm reset. `--force`
 // rebuilds regardless. Plain node ESM; wabt is a devDependency.
 
@@ -16,12 +19,24 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const WAT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.wat');
+const WASM_DIR = join(ROOT, 'src', 'lib', 'engine', 'wasm');
+/** The float GEMM source (kept for callers of the first version of this script). */
+export const WAT_PATH = join(WASM_DIR, 'gemm.wat');
+/**
+ * Every module: its source, the constant prefix it is exported under, and the
+ * WebAssembly proposals wabt must accept in it.
+ * @type {{ file: string, name: string, features: Record<string, boolean> }[]}
+ */
+export const MODULES = [
+	{ file: 'gemm.wat', name: 'GEMM', features: { simd: true } },
+	{ file: 'bits.wat', name: 'BITS', features: { simd: true } },
+	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } }
+];
 export const OUT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.generated.ts');
 
 /**
  * Chrome refuses synchronous `new WebAssembly.Module` on the main thread above 4 KB;
- * the engine may be imported there, so the module must stay below it.
+ * the engine may be imported there, so each module must stay below it.
  */
 export const MAX_BYTES = 4096;
 
@@ -37,13 +52,15 @@ function wabtVersion() {
 
 /**
  * SHA-256 over everything the output depends on.
- * @param {string} wat
+ * @param {string[]} wats
  * @param {string | null} wabt
  */
-function sourceHash(wat, wabt) {
+function sourceHash(wats, wabt) {
 	const h = createHash('sha256');
-	h.update(wat);
-	h.update('\0');
+	for (const wat of wats) {
+		h.update(wat);
+		h.update('\0');
+	}
 	h.update(readFileSync(fileURLToPath(import.meta.url)));
 	h.update('\0');
 	h.update(String(wabt));
@@ -53,14 +70,16 @@ function sourceHash(wat, wabt) {
 /**
  * Assemble WebAssembly text to a validated binary.
  * @param {string} wat
+ * @param {Record<string, boolean>} [features] proposals to accept (default: SIMD)
+ * @param {string} [name] file name for error messages
  * @returns {Promise<Uint8Array>}
  */
-export async function assemble(wat) {
+export async function assemble(wat, features = { simd: true }, name = 'gemm.wat') {
 	const require = createRequire(import.meta.url);
 	/** @type {() => Promise<any>} */
 	const init = require('wabt');
 	const wabt = await init();
-	const mod = wabt.parseWat('gemm.wat', wat, { simd: true });
+	const mod = wabt.parseWat(name, wat, features);
 	try {
 		mod.resolveNames();
 		mod.validate();
@@ -76,34 +95,40 @@ export async function assemble(wat) {
  * @returns {Promise<{ wrote: boolean, reason: string, bytes: number }>}
  */
 export async function ensureWasm({ force = false } = {}) {
-	const wat = readFileSync(WAT_PATH, 'utf8');
+	const wats = MODULES.map((m) => readFileSync(join(WASM_DIR, m.file), 'utf8'));
 	const wabt = wabtVersion();
-	const hash = sourceHash(wat, wabt);
+	const hash = sourceHash(wats, wabt);
 	let reason = force ? 'forced' : 'missing';
 	if (!force && existsSync(OUT_PATH)) {
 		const existing = readFileSync(OUT_PATH, 'utf8');
-		const bytes = /GEMM_WASM_BYTES = (\d+);/.exec(existing);
-		if (existing.includes(`// source sha256: ${hash}\n`) && bytes) return { wrote: false, reason: 'up to date', bytes: Number(bytes[1]) };
-		// Without wabt (a production install) an existing module is better than none.
-		if (!wabt && bytes) return { wrote: false, reason: 'wabt is not installed; kept the existing module', bytes: Number(bytes[1]) };
+		const sizes = [...existing.matchAll(/_WASM_BYTES = (\d+);/g)].map((x) => Number(x[1]));
+		const bytes = sizes.length === MODULES.length ? sizes.reduce((a, b) => a + b, 0) : null;
+		if (existing.includes(`// source sha256: ${hash}\n`) && bytes !== null) return { wrote: false, reason: 'up to date', bytes };
+		// Without wabt (a production install) existing modules are better than none.
+		if (!wabt && bytes !== null) return { wrote: false, reason: 'wabt is not installed; kept the existing modules', bytes };
 		reason = 'out of date';
 	}
 	if (!wabt) throw new Error('the `wabt` package is not installed (it is a devDependency; run npm install)');
-	const bin = await assemble(wat);
-	if (bin.length > MAX_BYTES) throw new Error(`the module is ${bin.length} bytes; keep it under ${MAX_BYTES} for synchronous compilation`);
-	const base64 = Buffer.from(bin).toString('base64');
-	const text =
-		'// Generated by scripts/build-wasm.mjs from gemm.wat; do not edit (git-ignored).\n' +
-		`// source sha256: ${hash}\n` +
-		`/** The size of the module in bytes. */\n` +
-		`export const GEMM_WASM_BYTES = ${bin.length};\n` +
-		`/** The WebAssembly binary of gemm.wat, base64-encoded. */\n` +
-		`export const GEMM_WASM_BASE64 =\n\t'${base64}';\n`;
+	let text =
+		`// Generated by scripts/build-wasm.mjs from ${MODULES.map((m) => m.file).join(', ')}; do not edit (git-ignored).\n` +
+		`// source sha256: ${hash}\n`;
+	let total = 0;
+	for (let i = 0; i < MODULES.length; i++) {
+		const { file, name, features } = MODULES[i];
+		const bin = await assemble(wats[i], features, file);
+		if (bin.length > MAX_BYTES) throw new Error(`${file} assembles to ${bin.length} bytes; keep it under ${MAX_BYTES} for synchronous compilation`);
+		total += bin.length;
+		text +=
+			`/** The size of the module compiled from ${file}, in bytes. */\n` +
+			`export const ${name}_WASM_BYTES = ${bin.length};\n` +
+			`/** The WebAssembly binary of ${file}, base64-encoded. */\n` +
+			`export const ${name}_WASM_BASE64 =\n\t'${Buffer.from(bin).toString('base64')}';\n`;
+	}
 	// Write then rename, so a concurrent reader or an interrupted run never sees half a file.
 	const tmp = `${OUT_PATH}.${process.pid}.tmp`;
 	writeFileSync(tmp, text);
 	renameSync(tmp, OUT_PATH);
-	return { wrote: true, reason, bytes: bin.length };
+	return { wrote: true, reason, bytes: total };
 }
 
 async function main() {

@@ -18,11 +18,14 @@
  * because the complement turns every tail 0 into a 1.
  *
  * Speed notes (V8, measured by `scripts/bench/kernels.ts`): JavaScript has no
- * popcount instruction, so the kernels count bits with a Harley-Seal carry-save
+ * popcount instruction, so the JS kernels count bits with a Harley-Seal carry-save
  * adder network (Harley & Seal; Muła, Kurz & Lemire 2018), which folds four words
- * into one before a 16-bit table lookup, and `binaryGemm` reuses every loaded word
- * across a 4x4 tile of row pairs.
+ * into one before a 16-bit table lookup, and `binaryGemmJs` reuses every loaded word
+ * across a 4x4 tile of row pairs. `binaryGemm` runs on WebAssembly SIMD kernels
+ * (./wasm/bits.wat, ./wasm/bits-relaxed.wat) where they exist, 128 bits at a time.
  */
+
+import { bestBinaryWasmKernel, binaryWasmKernelAvailable, wasmBinaryGemm, type BinaryWasmKernel } from './wasm/bits-simd';
 
 function checkCount(n: number, name: string): void {
 	if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
@@ -241,8 +244,70 @@ let gemmScratch = new Uint32Array(0);
 /** The 16 popcounts of an edge tile. */
 const tileCounts = new Int32Array(16);
 
+/** Which kernels `binaryGemm` runs on. */
+export type BinaryGemmBackend = BinaryWasmKernel | 'js';
+
+let binaryMode: 'auto' | BinaryGemmBackend = 'auto';
+
 /**
- * Binary matrix product by XOR-popcount:
+ * Choose the kernels of `binaryGemm`: 'auto' (the default) runs the fastest available
+ * WebAssembly kernel ('wasm-relaxed-simd', else 'wasm-simd') and the JS kernel where
+ * neither runs; 'wasm-simd' or 'wasm-relaxed-simd' prefer that kernel (still falling
+ * back to JS where it cannot run); 'js' forces the JS kernel. For tests and
+ * benchmarks; every choice gives the same integers.
+ * @throws RangeError on an unknown choice.
+ */
+export function setBinaryGemmBackend(choice: 'auto' | BinaryGemmBackend): void {
+	if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm-simd' && choice !== 'wasm-relaxed-simd') {
+		throw new RangeError(`unknown binary GEMM backend ${choice}`);
+	}
+	binaryMode = choice;
+}
+
+/** The kernel `binaryGemm` currently runs on (instantiates the WebAssembly modules on first call). */
+export function binaryGemmBackend(): BinaryGemmBackend {
+	if (binaryMode === 'js') return 'js';
+	if (binaryMode !== 'auto') return binaryWasmKernelAvailable(binaryMode) ? binaryMode : 'js';
+	return bestBinaryWasmKernel() ?? 'js';
+}
+
+/**
+ * Binary matrix product by XOR-popcount, the engine's packed inference kernel:
+ *
+ *     C[i*n + j] = Σ_p A_ip B_jp = k - 2 popcount(A_i XOR B_j),   i < m, j < n,
+ *
+ * with A (m rows) and B (n rows) of ±1 values packed by `packRows`: row r at word
+ * r * wordsFor(k), k valid bits per row (X · W^T for a binary dense layer: X [batch,
+ * in] packed as A, W [out, in] packed as B). Overwrites C [m, n]. Bits past k in each
+ * row's last word are ignored.
+ *
+ * Runs on `binaryGemmBackend()`: a WebAssembly SIMD kernel where one runs
+ * (./wasm/bits-relaxed.wat, ./wasm/bits.wat), else `binaryGemmJs`. All of them
+ * compute exact integer counts, so the result is the same to the bit whichever runs.
+ *
+ * @param C Int32Array or Float32Array of length >= m * n (|C_ij| <= k, exact in both)
+ * @throws RangeError if a dimension is invalid or an array is too short.
+ */
+export function binaryGemm(A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number): void {
+	checkCount(m, 'm');
+	checkCount(n, 'n');
+	checkCount(k, 'k');
+	const W = wordsFor(k);
+	checkRoom(A.length, m * W, 'A');
+	checkRoom(B.length, n * W, 'B');
+	checkRoom(C.length, m * n, 'C');
+	if (m === 0 || n === 0) return;
+	if (binaryMode !== 'js') {
+		const which = binaryGemmBackend();
+		if (which !== 'js' && wasmBinaryGemm(which, A, B, C, m, n, k)) return;
+	}
+	binaryGemmJs(A, B, C, m, n, k);
+}
+
+/**
+ * Binary matrix product by XOR-popcount in plain JavaScript, whatever the backend
+ * (`binaryGemm` is the dispatching entry point; this is its fallback and the
+ * benchmark's JS rival):
  *
  *     C[i*n + j] = Σ_p A_ip B_jp = k - 2 popcount(A_i XOR B_j),   i < m, j < n,
  *
@@ -265,7 +330,7 @@ const tileCounts = new Int32Array(16);
  * @param C Int32Array or Float32Array of length >= m * n (|C_ij| <= k, exact in both)
  * @throws RangeError if a dimension is invalid or an array is too short.
  */
-export function binaryGemm(A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number): void {
+export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number): void {
 	checkCount(m, 'm');
 	checkCount(n, 'n');
 	checkCount(k, 'k');

@@ -232,12 +232,14 @@ export class Dense implements Layer {
 			const xBase = (k: number): Float32Array =>
 				this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n);
 			if (packed && !p.packed) p.packed = p.bases.map((B) => packRows(B, out, n));
+			// Each input base is packed once per forward pass, not once per weight base.
+			const xPacked = packed ? Array.from({ length: this.N }, (_, k) => packRows(xBase(k), batch, n)) : null;
 			let first = true;
 			for (let i = 0; i < this.M; i++) {
 				for (let k = 0; k < this.N; k++) {
-					if (packed) {
+					if (xPacked) {
 						if (!this.prodInt || this.prodInt.length !== batch * out) this.prodInt = new Int32Array(batch * out);
-						binaryGemm(packRows(xBase(k), batch, n), p.packed![i], this.prodInt, batch, out, n);
+						binaryGemm(xPacked[k], p.packed![i], this.prodInt, batch, out, n);
 						for (let j = 0; j < batch * out; j++) prod[j] = this.prodInt[j];
 					} else matmulABt(xBase(k), p.bases[i], prod, batch, out, n);
 					this.accumulate(y, prod, batch, first, i, k, p);

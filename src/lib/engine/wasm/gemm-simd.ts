@@ -39,7 +39,7 @@ let memory: WebAssembly.Memory | null = null;
 let heap = new Float32Array(0);
 
 /** Decode standard base64 (no dependence on atob or Buffer). */
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 	const value = new Uint8Array(128);
 	for (let i = 0; i < 64; i++) value[alphabet.charCodeAt(i)] = i;
