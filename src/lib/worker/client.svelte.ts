@@ -218,11 +218,25 @@ export class TrainingClient {
 	/**
 	 * Model `modelId`'s dense layers now: weights, the last step's gradients, input-base
 	 * shifts and scales; with `activations`, dense layer `layer`'s input (before its
-	 * binarization) for the first `count` test examples. Cheap enough to poll a few times
+	 * binarization) for the first `count` test examples. `only` limits the copied weights to
+	 * some layers (the others come empty) and `gradients: false` leaves out dL/dW, to keep
+	 * the copies small for a figure that polls. Cheap enough to poll a few times
 	 * a second for a live figure (await each answer before asking again).
 	 */
-	inspect(modelId: string, opts: { activations?: { layer: number; count: number } } = {}): Promise<Inspection> {
-		return this.request((requestId, runId) => ({ v: PROTOCOL_VERSION, type: 'inspect', runId, requestId, modelId, activations: opts.activations ?? null }));
+	inspect(
+		modelId: string,
+		opts: { activations?: { layer: number; count: number }; only?: number[]; gradients?: boolean } = {}
+	): Promise<Inspection> {
+		return this.request((requestId, runId) => ({
+			v: PROTOCOL_VERSION,
+			type: 'inspect',
+			runId,
+			requestId,
+			modelId,
+			activations: opts.activations ?? null,
+			only: opts.only ?? null,
+			gradients: opts.gradients ?? true
+		}));
 	}
 
 	/**

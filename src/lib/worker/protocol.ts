@@ -102,9 +102,20 @@ export type ToWorker =
 	/**
 	 * Model `modelId`'s dense layers as they are now: weights, last step's gradients, input-base
 	 * parameters; with `activations`, the input of dense layer `layer` (before its binarization)
-	 * for the first `count` test examples (1..2000), in inference mode. Answered by `inspected`.
+	 * for the first `count` test examples (1..2000), in inference mode. `only`: copy the
+	 * weights of these dense layers alone (null: all); `gradients: false` skips the gradients.
+	 * Layers left out come with empty arrays, so indices stay those of the model. Answered by `inspected`.
 	 */
-	| { v: V; type: 'inspect'; runId: number; requestId: number; modelId: string; activations: { layer: number; count: number } | null }
+	| {
+			v: V;
+			type: 'inspect';
+			runId: number;
+			requestId: number;
+			modelId: string;
+			activations: { layer: number; count: number } | null;
+			only?: number[] | null;
+			gradients?: boolean;
+	  }
 	/**
 	 * Time inference-mode forward passes of `batch` test examples (1..4096) through each model in
 	 * `modelIds` (all models when empty), `repeats` times each (1..200), models interleaved; answered
@@ -203,9 +214,9 @@ export interface LayerInspection {
 	/** M weight bases and N input bases (1 unless multibase). */
 	bases: number;
 	inputBases: number;
-	/** Latent (or float) weights W, [units, inputs] row-major. */
+	/** Latent (or float) weights W, [units, inputs] row-major (empty when left out by `only`). */
 	weights: Float32Array;
-	/** dL/dW of the model's last training step, [units, inputs]; zeros before the first step. */
+	/** dL/dW of the model's last training step, [units, inputs]; zeros before the first step (empty when not asked for). */
 	grad: Float32Array;
 	/** Multibase inputs: the learned shifts v_n and scales beta_n (N each); else null. */
 	inputShifts: Float32Array | null;

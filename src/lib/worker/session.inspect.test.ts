@@ -100,6 +100,22 @@ describe('Session: inspect', () => {
 		expect(ins.activations!.values).toEqual(t.model.denseInput(1, t.data.testX.subarray(0, 10), 5));
 	});
 
+	it('copies only the layers asked for, and no gradients when told', () => {
+		const h = harness();
+		h.send({ type: 'init', run: spec() });
+		h.send({ type: 'step', runId: 1, n: 3 });
+		h.run();
+		h.send({ type: 'inspect', runId: 1, requestId: 5, modelId: 'binary', activations: null, only: [1], gradients: false });
+		const ins = h.of('inspected')[0].inspection;
+		expect(ins.layers.map((l) => [l.name, l.weights.length, l.grad.length])).toEqual([
+			['dense1', 0, 0],
+			['dense2', 256, 0],
+			['dense3', 0, 0]
+		]);
+		h.send({ type: 'inspect', runId: 1, requestId: 6, modelId: 'binary', activations: null, only: [3] });
+		expect(h.of('error')[0]).toMatchObject({ requestId: 6, message: 'only must list dense layers from 0 to 2, got [3]' });
+	});
+
 	it('refuses an unknown model or layer, or a bad count, with a readable error naming the request', () => {
 		const h = harness();
 		h.send({ type: 'init', run: spec() });

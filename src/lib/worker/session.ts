@@ -27,6 +27,7 @@ import {
 	FormatError,
 	QuantizedEvaluation,
 	SYNTHETIC_NAMES,
+	binaryGemmBackend,
 	exportModel,
 	gemmBackend,
 	importModel,
@@ -102,7 +103,7 @@ function median(xs: number[]): number {
 
 /** The kernels a forward pass runs on, for the page to name. */
 function kernelNames(packed: boolean): string {
-	return packed ? `float: ${gemmBackend()}; binary: packed XNOR-popcount` : `float: ${gemmBackend()}`;
+	return packed ? `float: ${gemmBackend()}; binary: ${binaryGemmBackend()}` : `float: ${gemmBackend()}`;
 }
 
 /** Errors that carry their kind across the catch-all. */
@@ -225,7 +226,7 @@ export class Session {
 				this.evalQuantized(run, msg.requestId, msg.modelId, msg.bits);
 				break;
 			case 'inspect':
-				this.inspect(run, msg.requestId, msg.modelId, msg.activations);
+				this.inspect(run, msg.requestId, msg.modelId, msg.activations, msg.only ?? null, msg.gradients ?? true);
 				return;
 			case 'timeInference':
 				this.timeInference(run, msg.requestId, msg.modelIds, msg.batch, msg.repeats);
@@ -599,16 +600,26 @@ export class Session {
 		this.post({ v: PROTOCOL_VERSION, type: 'prediction', runId: run.spec.runId, requestId, modelId, probabilities }, [probabilities.buffer]);
 	}
 
-	private inspect(run: Run, requestId: number, modelId: string, activations: { layer: number; count: number } | null): void {
+	private inspect(
+		run: Run,
+		requestId: number,
+		modelId: string,
+		activations: { layer: number; count: number } | null,
+		only: number[] | null,
+		gradients: boolean
+	): void {
 		const s = this.slot(run, modelId);
 		const dense = s.model.dense;
+		if (only !== null && (!Array.isArray(only) || only.some((k) => !Number.isInteger(k) || k < 0 || k >= dense.length)))
+			throw new KindError('config', `only must list dense layers from 0 to ${dense.length - 1}, got ${JSON.stringify(only)}`);
+		const empty = new Float32Array(0);
 		const transfer: Transferable[] = [];
 		const copy = (a: Float32Array): Float32Array => {
 			const c = a.slice();
 			transfer.push(c.buffer);
 			return c;
 		};
-		const layers: LayerInspection[] = dense.map((d) => ({
+		const layers: LayerInspection[] = dense.map((d, k) => ({
 			name: d.name,
 			units: d.outSize,
 			inputs: d.inSize,
@@ -616,8 +627,8 @@ export class Session {
 			inputMode: d.inputMode,
 			bases: d.M,
 			inputBases: d.N,
-			weights: copy(d.W.value),
-			grad: copy(d.W.grad),
+			weights: only === null || only.includes(k) ? copy(d.W.value) : empty,
+			grad: gradients && (only === null || only.includes(k)) ? copy(d.W.grad) : empty,
 			inputShifts: d.v ? copy(d.v.value) : null,
 			inputScales: d.beta ? copy(d.beta.value) : null
 		}));
