@@ -3,6 +3,9 @@ export const ROUTES = [
 	{ name: 'index', path: '/', heading: 'Why binary?' },
 	{ name: 'quantization', path: '/quantization', heading: 'Quantization curves' },
 	{ name: 'bitplanes', path: '/bitplanes', heading: 'Bitplanes' },
+	{ name: 'xnor', path: '/xnor', heading: 'XNOR and popcount' },
+	{ name: 'ste', path: '/ste', heading: 'Straight-through gradients' },
+	{ name: 'multibase', path: '/multibase', heading: 'Multi-base approximation' },
 	{ name: 'playground', path: '/playground', heading: 'Playground' },
 	{ name: 'notebook-demo', path: '/notebook-demo', heading: 'Notebook parts' },
 	{ name: 'viz-demo', path: '/viz-demo', heading: '' }

@@ -269,6 +269,21 @@ export const REFERENCES = {
 		venue: 'Proceedings of the IEEE 86(11)',
 		year: 1998,
 		url: 'https://doi.org/10.1109/5.726791'
+	},
+	// Bit counting (the XNOR lesson's popcount kernels)
+	warren2012: {
+		authors: ['Henry S. Warren, Jr.'],
+		title: "Hacker's Delight (2nd edition), chapter 5: Counting Bits",
+		venue: 'Addison-Wesley',
+		year: 2012,
+		short: 'Warren'
+	},
+	mula2018: {
+		authors: ['Wojciech Muła', 'Nathan Kurz', 'Daniel Lemire'],
+		title: 'Faster Population Counts Using AVX2 Instructions',
+		venue: 'The Computer Journal 61(1)',
+		year: 2018,
+		url: arxiv('1611.07612')
 	}
 } satisfies Record<string, Reference>;
 
