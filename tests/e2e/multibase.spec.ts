@@ -24,6 +24,8 @@ test('the M slider changes the approximation and its error readout', async ({ pa
 	await page.getByTestId('frontier-table').scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(50);
 	await pause(page);
+	// The figures read the live weights only while on screen.
+	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
 	const images = page.getByTestId('wb-images');
 	await images.scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 30_000 });
@@ -69,7 +71,8 @@ test('the frontier fills in from live training', async ({ page, watch }) => {
 	await expect(page.getByTestId('frontier-memory').locator('g.pt')).toHaveCount(5);
 	await expect(page.getByTestId('frontier-ops').locator('g.pt')).toHaveCount(5);
 	for (const label of ['float', '(1,1)', '(3,1)', '(3,3)', '(5,5)']) await expect(page.getByTestId('frontier-memory').getByText(label, { exact: true })).toBeVisible();
-	// The activation figure shows the (3,3) network's learned bases.
+	// The activation figure shows the (3,3) network's learned bases (read while it is on screen).
+	await page.getByRole('slider', { name: 'Activation bases N (initial staircase)' }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('act-thr-3')).toHaveText(/^-?[0-9.]+$/, { timeout: 30_000 });
 	await snap(page, 'multibase-frontier');
 	await page.setViewportSize({ width: 375, height: 900 });
@@ -89,6 +92,7 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await expect(page.getByLabel('Inputs and learned bases of')).toHaveValue('mb55');
 	await expect(page.getByTestId('price-wbits-1')).toHaveText('4 (32)');
 	// The run has loaded (so navigating away aborts no request of the worker).
+	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 	await page.getByRole('slider', { name: 'Activation bases N (price)' }).fill('5');
 	await expect.poll(() => new URL(page.url()).searchParams.get('n')).toBe('5');
@@ -96,12 +100,14 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await expect(page.getByRole('slider', { name: 'Activation bases N (initial staircase)' })).toHaveValue('5');
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('4');
 	expect(new URL(page.url()).searchParams.get('seed')).toBe('3');
+	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 
 	await page.goto('/multibase?m=banana&wnet=bogus&unit=99');
 	await expect(page.getByRole('status').filter({ hasText: /m|wnet|unit/ }).first()).toBeVisible();
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('3');
 	await expect(page.getByLabel('Weights of')).toHaveValue('float');
+	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 	await snap(page, 'multibase-url-notice');
 });

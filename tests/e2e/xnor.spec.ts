@@ -147,6 +147,12 @@ test('the live network trains, its weights show the scale factors, and its infer
 	expect(await num(page, 'w-rel-alpha')).toBeLessThan(await num(page, 'w-rel-sign'));
 	await expect(page.getByTestId('dot-rel-scaled')).toHaveText(/^[0-9.]+$/);
 	expect(await num(page, 'dot-rel-scaled')).toBeLessThan(await num(page, 'dot-rel-sign'));
+	// Another layer: the figure keeps the last one until the worker sends the new one's weights
+	// (a 784-input layer), and no error reaches the console meanwhile (the watch fixture).
+	await page.getByRole('combobox', { name: 'Layer', exact: true }).selectOption('1');
+	await expect(page.getByTestId('scales-step')).toContainText('layer 1', { timeout: 30_000 });
+	await expect(page.getByTestId('scales-step')).toContainText('× 784 inputs');
+	await expect(page.getByTestId('w-rel-alpha')).toHaveText(/^[0-9.]+$/);
 
 	await page.getByTestId('step').scrollIntoViewIfNeeded();
 	// The inference-time readout: both networks timed in the worker, and the kernels named.

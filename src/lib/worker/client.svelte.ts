@@ -72,11 +72,22 @@ interface Pending {
 /** Rejections of predict/export/import carry the worker's readable message and its kind. */
 export class WorkerRequestError extends Error {
 	readonly kind: ErrorKind;
-	constructor(message: string, kind: ErrorKind) {
+	/**
+	 * The request only lost its run: a new run started, the page closed the client, or no
+	 * worker runs (a crash, which the client's status already shows). Nothing to tell the reader.
+	 */
+	readonly superseded: boolean;
+	constructor(message: string, kind: ErrorKind, superseded = false) {
 		super(message);
 		this.name = 'WorkerRequestError';
 		this.kind = kind;
+		this.superseded = superseded;
 	}
+}
+
+/** True for a rejection that only means the run it asked about is gone (see WorkerRequestError.superseded). */
+export function isSuperseded(e: unknown): boolean {
+	return e instanceof WorkerRequestError && e.superseded;
 }
 
 export class TrainingClient {
@@ -128,7 +139,7 @@ export class TrainingClient {
 	/** Start a run (replacing any current one at once; its late messages are ignored). */
 	start(request: RunRequest): void {
 		if (this.destroyed) return;
-		this.rejectAll('a new run started');
+		this.rejectAll('a new run started', true);
 		const run: RunSpec = { ...request, runId: ++this.runCounter };
 		this.run = run;
 		this.generation = 0;
@@ -267,7 +278,7 @@ export class TrainingClient {
 	/** Terminate the worker; the client is done. */
 	destroy(): void {
 		this.destroyed = true;
-		this.rejectAll('the training worker was closed');
+		this.rejectAll('the training worker was closed', true);
 		this.killWorker();
 	}
 
@@ -349,7 +360,7 @@ export class TrainingClient {
 	}
 
 	private request<T>(make: (requestId: number, runId: number) => ToWorker): Promise<T> {
-		if (!this.run || !this.worker) return Promise.reject(new WorkerRequestError('the training worker is not running', 'internal'));
+		if (!this.run || !this.worker) return Promise.reject(new WorkerRequestError('the training worker is not running', 'internal', true));
 		const requestId = ++this.requestCounter;
 		const p = new Promise<T>((resolve, reject) => this.pending.set(requestId, { resolve: resolve as (v: never) => void, reject }));
 		this.send(make(requestId, this.run.runId));
@@ -364,10 +375,10 @@ export class TrainingClient {
 		else p.resolve(value as never);
 	}
 
-	private rejectAll(reason: string): void {
+	private rejectAll(reason: string, superseded = false): void {
 		const all = [...this.pending.values()];
 		this.pending.clear();
-		for (const p of all) p.reject(new WorkerRequestError(reason, 'internal'));
+		for (const p of all) p.reject(new WorkerRequestError(reason, 'internal', superseded));
 	}
 
 	private onMessage(msg: FromWorker): void {

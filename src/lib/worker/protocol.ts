@@ -117,8 +117,8 @@ export type ToWorker =
 			gradients?: boolean;
 	  }
 	/**
-	 * Time inference-mode forward passes of `batch` test examples (1..4096) through each model in
-	 * `modelIds` (all models when empty), `repeats` times each (1..200), models interleaved; answered
+	 * Time inference-mode forward passes of `batch` test examples (1..1024) through each model in
+	 * `modelIds` (all models when empty), `repeats` times each (1..50), models interleaved; answered
 	 * by `inferenceTimes` with medians. Runs between training slices.
 	 */
 	| { v: V; type: 'timeInference'; runId: number; requestId: number; modelIds: string[]; batch: number; repeats: number }

@@ -154,7 +154,7 @@ describe('Session: timeInference', () => {
 		h.send({ type: 'timeInference', runId: 1, requestId: 11, modelIds: [], batch: 8, repeats: 0 });
 		expect(h.of('error').map((e) => [e.requestId, e.message])).toEqual([
 			[10, 'batch must be an integer from 1 to 80, got 100'],
-			[11, 'repeats must be an integer from 1 to 200, got 0']
+			[11, 'repeats must be an integer from 1 to 50, got 0']
 		]);
 	});
 });

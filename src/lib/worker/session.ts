@@ -56,6 +56,7 @@ import {
 	type TestSnapshot,
 	type ToWorker
 } from './protocol';
+import { median } from '$lib/bench/measure';
 import { samplePredictions } from './readout';
 import { Slot } from './slot';
 
@@ -93,12 +94,6 @@ interface Run {
 	/** Draw decision boundaries (a 2-D, 2-class set). */
 	twoD: boolean;
 	sampleCount: number;
-}
-
-function median(xs: number[]): number {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** The kernels a forward pass runs on, for the page to name. */
@@ -654,9 +649,11 @@ export class Session {
 	 */
 	private timeInference(run: Run, requestId: number, modelIds: string[], batch: number, repeats: number): void {
 		const slots = Array.isArray(modelIds) && modelIds.length > 0 ? modelIds.map((id) => this.slot(run, id)) : run.slots;
-		const maxBatch = Math.min(4096, run.data.nTest);
+		// Bounded so the worst case (every model, the largest batch, every repeat) stays a few
+		// seconds of work, far from the page's 10 s ping timeout.
+		const maxBatch = Math.min(1024, run.data.nTest);
 		if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch) throw new KindError('config', `batch must be an integer from 1 to ${maxBatch}, got ${batch}`);
-		if (!Number.isInteger(repeats) || repeats < 1 || repeats > 200) throw new KindError('config', `repeats must be an integer from 1 to 200, got ${repeats}`);
+		if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw new KindError('config', `repeats must be an integer from 1 to 50, got ${repeats}`);
 		const x = run.data.testX.subarray(0, batch * run.data.inputSize);
 		const now = () => this.host.now();
 		for (const s of slots) s.model.forward(x, batch, { training: false });

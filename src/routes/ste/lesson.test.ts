@@ -6,7 +6,6 @@ import {
 	STE_ID,
 	SIZES,
 	TRUE_ID,
-	endBinShare,
 	estimatorCurve,
 	gradStats,
 	niceCeil,
@@ -124,11 +123,6 @@ describe('readouts', () => {
 		expect(Array.from(smooth([NaN], 3))).toEqual([NaN]);
 		expect(fixed2(NaN)).toBe('–');
 		expect(fixed2(1.234)).toBe('1.23');
-	});
-
-	it('endBinShare counts both end bins over the total', () => {
-		expect(endBinShare([2, 5, 5, 3, 0, 5])).toBe(7 / 20);
-		expect(endBinShare([0, 0])).toBeNaN();
 	});
 
 	it('niceCeil gives the next 1, 2, 2.5, 5 times a power of ten', () => {

@@ -225,13 +225,6 @@ export function smooth(values: ArrayLike<number>, k: number): Float32Array {
 /** A mean for a readout: two decimals, or a dash when there is none yet. */
 export const fixed2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
-/** Share of histogram mass in the end bins (which also hold every value beyond the range). */
-export function endBinShare(h: ArrayLike<number>): number {
-	let total = 0;
-	for (let i = 0; i < h.length; i++) total += h[i];
-	return total ? (h[0] + h[h.length - 1]) / total : NaN;
-}
-
 /** A steady top for a histogram's count axis: the next "nice" number above the largest count. */
 export function niceCeil(x: number): number {
 	if (!(x > 0)) return 1;

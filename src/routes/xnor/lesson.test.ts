@@ -13,7 +13,8 @@ import {
 	MAX_LEN,
 	networkSpec,
 	runRequest,
-	scaleStats,
+	dotScaleStats,
+	weightScaleStats,
 	seededSigns,
 	sortedRow,
 	spread,
@@ -22,6 +23,12 @@ import {
 	vectorOf,
 	wordMask
 } from './lesson';
+
+/** Both halves of the scale statistics, as the figure runs them one task apart. */
+const scaleStats = (layer: Parameters<typeof weightScaleStats>[0], acts: { count: number; values: Float32Array } | null, maxUnits?: number) => {
+	const w = weightScaleStats(layer);
+	return { ...w, dot: acts && acts.count > 0 ? dotScaleStats(layer, acts, w.alpha, maxUnits) : null };
+};
 
 describe('the seeded vectors and their flips', () => {
 	it('are ±1, differ between x and w, and a shorter vector is a prefix', () => {

@@ -264,18 +264,9 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export const DOT_UNITS = 64;
 
 /**
- * How well XNOR-Net's scaled signs stand in for a layer's real weights (all of them) and,
- * given `count` examples of its inputs X [count, inputs], for its real products x · w
- * with at most `maxUnits` of its units (evenly spread). The two halves,
- * {@link weightScaleStats} and {@link dotScaleStats}, can run in separate tasks so the
- * page's main thread never holds a frame for long, even for a 512 × 784 layer.
- */
-export function scaleStats(layer: LayerWeights, acts: { count: number; values: Float32Array } | null, maxUnits = DOT_UNITS): ScaleStats {
-	const w = weightScaleStats(layer);
-	return { ...w, dot: acts && acts.count > 0 ? dotScaleStats(layer, acts, w.alpha, maxUnits) : null };
-}
-
-/** The weight half of {@link scaleStats}: alpha per unit and per tensor, and W's errors against the three stand-ins. */
+ * How well XNOR-Net's scaled signs stand in for a layer's real weights, in two halves the
+ * page runs in separate tasks (so its main thread never holds a frame for long, even for a
+ * 512 × 784 layer). This half: alpha per unit and per tensor, and W's errors against the three stand-ins. */
 export function weightScaleStats(layer: LayerWeights): Omit<ScaleStats, 'dot'> {
 	const { units, inputs, weights: W } = layer;
 	if (W.length !== units * inputs) throw new RangeError(`weights hold ${W.length} values, not ${units} × ${inputs}`);
@@ -297,7 +288,11 @@ export function weightScaleStats(layer: LayerWeights): Omit<ScaleStats, 'dot'> {
 	return { units, inputs, alpha, alphaTensor, weight: { sign: err(eSign), tensor: err(eTensor), row: err(eRow) } };
 }
 
-/** The products half of {@link scaleStats}, given the layer's alpha per unit. */
+/**
+ * The products half: given `count` examples of the layer's inputs X [count, inputs] and its
+ * alpha per unit, the real products x · w of at most `maxUnits` units (evenly spread) against
+ * the sign products with and without scales.
+ */
 export function dotScaleStats(layer: LayerWeights, acts: { count: number; values: Float32Array }, alpha: Float32Array, maxUnits = DOT_UNITS): DotStats {
 	const { units, inputs, weights: W } = layer;
 	const { count, values: X } = acts;
