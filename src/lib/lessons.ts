@@ -49,8 +49,25 @@ export const PAGES: PageEntry[] = [
 	}
 ];
 
+/** A previous/next link as the Lesson layout draws it. */
+export interface PageLink {
+	href: string;
+	title: string;
+}
+
+/**
+ * The previous and next links of page `path` in reading order, with hrefs under `base`
+ * (the app's base path): every lesson takes its links from here, so a page added to
+ * PAGES relinks its neighbours.
+ */
+export function pageLinks(path: string, base: string): { prev?: PageLink; next?: PageLink } {
+	const { prev, next } = neighbours(path);
+	const link = (p: PageEntry | undefined): PageLink | undefined => (p ? { href: `${base}${p.path}`, title: p.title } : undefined);
+	return { prev: link(prev), next: link(next) };
+}
+
 /** The pages before and after `path` in reading order (undefined at the ends). */
-export function neighbours(path: string): { prev?: PageEntry; next?: PageEntry } {
+function neighbours(path: string): { prev?: PageEntry; next?: PageEntry } {
 	const i = PAGES.findIndex((p) => p.path === path);
 	if (i < 0) return {};
 	return { prev: PAGES[i - 1], next: PAGES[i + 1] };

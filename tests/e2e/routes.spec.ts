@@ -1,3 +1,4 @@
+import { PAGES } from '../../src/lib/lessons';
 import { ROUTES } from './routes';
 import { expect, snap, test } from './fixtures';
 
@@ -13,3 +14,16 @@ for (const route of ROUTES)
 		await snap(page, `route-${route.name}-phone-dark`);
 		expect(watch.errors).toEqual([]);
 	});
+
+test('the previous and next links walk the lessons in reading order', async ({ page, watch }) => {
+	for (let i = 0; i < PAGES.length; i++) {
+		await page.goto(PAGES[i].path);
+		// Let each page's worker finish loading its data: leaving earlier would abort that request.
+		await page.waitForLoadState('networkidle');
+		const prev = page.locator('a[rel="prev"]'), next = page.locator('a[rel="next"]');
+		if (i > 0) await expect(prev).toHaveAttribute('href', PAGES[i - 1].path);
+		else await expect(prev).toHaveCount(0);
+		if (i < PAGES.length - 1) await expect(next).toHaveAttribute('href', PAGES[i + 1].path);
+		else await expect(next).toHaveCount(0);
+	}
+});
