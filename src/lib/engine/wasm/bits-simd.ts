@@ -22,6 +22,7 @@
  * product's O(m n k / 128) vector steps.
  */
 import { decodeBase64 } from './gemm-simd';
+import { growTo } from './memory';
 import { BITS_RELAXED_WASM_BASE64, BITS_WASM_BASE64 } from './gemm.generated';
 
 /** The WebAssembly binary GEMM kernels, fastest first. */
@@ -29,7 +30,6 @@ export type BinaryWasmKernel = 'wasm-relaxed-simd' | 'wasm-simd';
 
 type Bgemm = (a: number, b: number, c: number, m: number, n: number, steps: number, k: number, tmp: number) => void;
 
-const PAGE_BYTES = 65536;
 /** Bytes of scratch at address 0: a 4 x 4 tile's i32x4 partial sums, carried between chunks of rows longer than 31 steps. */
 const TMP_BYTES = 256;
 /** Stay well inside 32-bit addresses. */
@@ -75,16 +75,8 @@ export function bestBinaryWasmKernel(): BinaryWasmKernel | null {
 
 /** Make the memory hold `bytes` bytes and refresh the views; false if it cannot grow. */
 function reserve(bytes: number): boolean {
-	if (bytes > MAX_BYTES) return false;
 	const mem = memory!;
-	const have = mem.buffer.byteLength;
-	if (have < bytes) {
-		try {
-			mem.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-		} catch {
-			return false;
-		}
-	}
+	if (!growTo(mem, bytes, MAX_BYTES)) return false;
 	if (u32.buffer !== mem.buffer) {
 		u32 = new Uint32Array(mem.buffer);
 		i32 = new Int32Array(mem.buffer);

@@ -15,6 +15,7 @@
  * engine is single-threaded per worker, so one buffer is enough.
  */
 import { GEMM_WASM_BASE64 } from './gemm.generated';
+import { growTo } from './memory';
 
 interface GemmExports {
 	abt(a: number, b: number, c: number, m: number, n: number, k: number, pa: number, pb: number, tmp: number): void;
@@ -25,7 +26,6 @@ interface GemmExports {
 /** The operand layouts: C = A B^T, A B, A^T B (see ../gemm). */
 export type SimdLayout = 'abt' | 'ab' | 'atb';
 
-const PAGE_BYTES = 65536;
 /** Floats of zero padding after A and B: tail tiles read up to 7 floats past a row. */
 const PAD = 16;
 /** The 4 x 8 tile buffer for tiles that overhang C, at address 0. */
@@ -85,16 +85,8 @@ const align16 = (x: number): number => (x + 15) & ~15;
 
 /** Make the memory hold `floats` floats and refresh the view; false if it cannot grow. */
 function reserve(floats: number): boolean {
-	if (floats > MAX_FLOATS) return false;
 	const mem = memory!;
-	const have = mem.buffer.byteLength;
-	if (have < floats * 4) {
-		try {
-			mem.grow(Math.ceil((floats * 4 - have) / PAGE_BYTES));
-		} catch {
-			return false;
-		}
-	}
+	if (!growTo(mem, floats * 4, MAX_FLOATS * 4)) return false;
 	if (heap.buffer !== mem.buffer) heap = new Float32Array(mem.buffer);
 	return true;
 }
