@@ -102,6 +102,8 @@ export class TrainingClient {
 	epoch = $state(0);
 	/** The models of the run, in the order given to start(). */
 	models = $state.raw<ModelView[]>([]);
+	/** Most training steps per model per second while playing (Infinity: as fast as it goes). */
+	speed = $state(Infinity);
 
 	private worker: WorkerLike | null = null;
 	private readonly opts: Required<Omit<ClientOptions, 'createWorker'>> & { createWorker: () => WorkerLike };
@@ -179,6 +181,18 @@ export class TrainingClient {
 			this.control({ v: PROTOCOL_VERSION, type: 'step', runId: this.run.runId, n });
 			this.status = 'running';
 		}
+	}
+
+	/**
+	 * Pace training: at most `stepsPerSecond` steps per model per second while playing
+	 * (Infinity: as fast as the machine allows). Kept for every later run and a restarted worker;
+	 * Step is never paced.
+	 */
+	setSpeed(stepsPerSecond: number): void {
+		if (!(stepsPerSecond > 0)) throw new RangeError(`speed must be a positive number of steps per second, got ${stepsPerSecond}`);
+		if (stepsPerSecond === this.speed) return;
+		this.speed = stepsPerSecond;
+		if (this.worker) this.send({ v: PROTOCOL_VERSION, type: 'speed', stepsPerSecond });
 	}
 
 	/** The same run from step 0; playing or paused as before. Imported models give way to fresh ones. */
@@ -309,6 +323,8 @@ export class TrainingClient {
 		w.onmessageerror = () => this.crash('the training worker sent a message that could not be read');
 		this.pingSent = null;
 		this.pingTimer = setInterval(() => this.heartbeat(), this.opts.pingEvery);
+		// A new worker (first start or restart) runs unpaced until told otherwise.
+		if (this.speed !== Infinity) this.send({ v: PROTOCOL_VERSION, type: 'speed', stepsPerSecond: this.speed });
 	}
 
 	private killWorker(): void {

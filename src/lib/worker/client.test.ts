@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
 import { TrainingClient, WorkerRequestError, type RunRequest, type WorkerLike } from './client.svelte';
-import type { FromWorker, ToWorker } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
 import { Session } from './session';
 import { floatTwin } from './twin';
 
@@ -227,5 +227,25 @@ describe('TrainingClient', () => {
 		expect(frames).toBeGreaterThan(0);
 		client.destroy();
 		expect(workers[0].terminated).toBe(true);
+	});
+
+	it('paces training with setSpeed, and a restarted worker keeps the speed', async () => {
+		const { client, workers } = make();
+		client.setSpeed(20);
+		client.start(request());
+		await until(() => client.step >= 1, 'the first step');
+		const t0 = performance.now(), s0 = client.step;
+		await new Promise((r) => setTimeout(r, 500));
+		const rate = ((client.step - s0) * 1000) / (performance.now() - t0);
+		// 20 a second, give or take timer slack on a busy machine; unpaced it would be hundreds.
+		expect(rate).toBeGreaterThan(5);
+		expect(rate).toBeLessThan(30);
+		expect(workers[0].sent.filter((m) => m.type === 'speed')).toEqual([{ v: PROTOCOL_VERSION, type: 'speed', stepsPerSecond: 20 }]);
+		expect(() => client.setSpeed(0)).toThrow(/positive/);
+		workers[0].fail('boom');
+		client.restart();
+		expect(workers[1].sent[0]).toMatchObject({ type: 'speed', stepsPerSecond: 20 });
+		client.setSpeed(Infinity);
+		await until(() => client.step > 100, 'unpaced training');
 	});
 });

@@ -15,7 +15,7 @@
  */
 import type { GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The version field's type: every message carries `v: V`. */
 export type V = typeof PROTOCOL_VERSION;
 
@@ -122,6 +122,12 @@ export type ToWorker =
 	 * by `inferenceTimes` with medians. Runs between training slices.
 	 */
 	| { v: V; type: 'timeInference'; runId: number; requestId: number; modelIds: string[]; batch: number; repeats: number }
+	/**
+	 * How fast playing runs may go: at most `stepsPerSecond` training steps per model per second
+	 * (Infinity: as fast as the machine allows). A setting of the worker, not of one run: it holds
+	 * for the current run and every later one until changed. Step(n) is never paced.
+	 */
+	| { v: V; type: 'speed'; stepsPerSecond: number }
 	/** Liveness check; answered with `pong` between training slices. */
 	| { v: V; type: 'ping'; id: number };
 

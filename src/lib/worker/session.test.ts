@@ -259,7 +259,7 @@ describe('Session', () => {
 		h.send({ type: 'ping', id: 7 });
 		expect(h.of('error').map((e) => e.kind)).toEqual(['internal', 'internal']);
 		expect(h.of('error')[0].message).toMatch(/version 99/);
-		expect(h.of('pong')).toEqual([{ v: 1, type: 'pong', id: 7 }]);
+		expect(h.of('pong')).toEqual([{ v: PROTOCOL_VERSION, type: 'pong', id: 7 }]);
 	});
 
 	it('predicts class probabilities that sum to 1', () => {

@@ -66,6 +66,8 @@ export interface SessionHost {
 	now(): number;
 	/** Run `fn` soon, after messages already queued (setTimeout 0). */
 	schedule(fn: () => void): void;
+	/** Run `fn` in about `ms` milliseconds (setTimeout ms); used while a paced run waits for its next step. Default: schedule. */
+	scheduleIn?(fn: () => void, ms: number): void;
 	fetchBytes(url: string): Promise<Uint8Array>;
 }
 
@@ -94,6 +96,8 @@ interface Run {
 	/** Draw decision boundaries (a 2-D, 2-class set). */
 	twoD: boolean;
 	sampleCount: number;
+	/** Pacing: since `t0` (ms), the run may step `stepsPerSecond` steps per second beyond step `base`. */
+	pace: { t0: number; base: number };
 }
 
 /** The kernels a forward pass runs on, for the page to name. */
@@ -112,6 +116,14 @@ class KindError extends Error {
 }
 
 const MAX_STEP_N = 1_000_000;
+/** Fastest finite pace accepted (steps per second); faster means unpaced. */
+const MAX_PACE = 1_000_000;
+/**
+ * At or below this pace a model waiting for its next step evaluates on the test split and
+ * redraws its boundary meanwhile, so a slow, narrated run shows fresh test metrics at
+ * every step; faster, those wait for the usual evalEvery (they would cost steps).
+ */
+const IDLE_EVAL_PACE = 20;
 /** Messages that expect a reply (or an error naming their requestId). */
 const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'inspect', 'timeInference']);
 
@@ -129,6 +141,10 @@ export class Session {
 	/** The asset download, shared by every run that wants the same url (a slider drag starts many). */
 	private download: { url: string; bytes: Promise<Uint8Array> } | null = null;
 	private dataCache: { key: string; data: Dataset } | null = null;
+	/** Steps per second per model while playing (Infinity: unpaced); see the `speed` message. */
+	private stepsPerSecond = Infinity;
+	/** When the pending wake-up of a paced run fires (ms), or null. */
+	private wakeAt: number | null = null;
 
 	constructor(host: SessionHost, opts: SessionOptions = {}) {
 		this.host = host;
@@ -169,6 +185,10 @@ export class Session {
 			this.init(msg.run);
 			return;
 		}
+		if (msg.type === 'speed') {
+			this.setSpeed(msg.stepsPerSecond);
+			return;
+		}
 		// Everything else belongs to a run: drop what concerns an older one.
 		if (msg.runId !== this.runId) return;
 		if (msg.type === 'play' || msg.type === 'pause' || msg.type === 'step' || msg.type === 'reset') this.controls++;
@@ -188,6 +208,7 @@ export class Session {
 		switch (msg.type) {
 			case 'play':
 				run.playing = true;
+				this.restartPace(run);
 				for (const s of run.slots) s.target = run.options.maxSteps;
 				break;
 			case 'pause':
@@ -339,7 +360,8 @@ export class Session {
 			dirty: true,
 			awaitingFrame: false,
 			twoD: data.inputSize === 2 && data.numClasses === 2 && !data.imageShape,
-			sampleCount: data.imageShape ? Math.min(options.samples, data.nTest) : 0
+			sampleCount: data.imageShape ? Math.min(options.samples, data.nTest) : 0,
+			pace: { t0: this.host.now(), base: 0 }
 		};
 		run.slots = this.buildSlots(spec, configs, data);
 		this.run = run;
@@ -371,6 +393,7 @@ export class Session {
 		run.cursor = 0;
 		run.awaitingFrame = false;
 		for (const s of run.slots) s.target = run.playing ? run.options.maxSteps : 0;
+		this.restartPace(run);
 		this.postReady(run);
 	}
 
@@ -449,6 +472,12 @@ export class Session {
 		}
 		if (run.playing && !run.slots.some((s) => s.stepsDue)) run.playing = false; // maxSteps reached, or every model stopped
 		const more = run.slots.some((s) => this.hasWork(run, s));
+		if (!more && run.playing && run.slots.some((s) => s.canStep)) {
+			// Paced, waiting for the next step: snapshots keep to the frame rate, and a timer wakes the run.
+			if (run.dirty && !run.awaitingFrame) this.postSnapshot(run);
+			this.wakeForNextStep(run);
+			return;
+		}
 		if (!more) {
 			// The run came to rest: its final state always goes out.
 			if (run.dirty) this.postSnapshot(run);
@@ -459,12 +488,67 @@ export class Session {
 	}
 
 	private hasWork(run: Run, s: Slot): boolean {
-		return s.busy || s.canStep || this.needsFinalEval(run, s) || this.wantsBoundary(run, s);
+		return s.busy || this.mayStep(run, s) || this.needsFinalEval(run, s) || this.wantsBoundary(run, s);
 	}
 
-	/** No more steps are due for this model (paused, stepped, at maxSteps, imported or diverged). */
+	/**
+	 * No more steps are due for this model (paused, stepped, at maxSteps, imported or diverged),
+	 * or, in a slowly paced run, none is due yet: time to evaluate and draw what the last step did.
+	 */
 	private atRest(run: Run, s: Slot): boolean {
-		return !run.playing && !s.stepsDue;
+		if (!run.playing && !s.stepsDue) return true;
+		return run.playing && this.stepsPerSecond <= IDLE_EVAL_PACE && s.canStep && !this.paceAllows(run, s);
+	}
+
+	// ---------------------------------------------------------------------------
+	// Pacing (the `speed` message).
+
+	private setSpeed(stepsPerSecond: unknown): void {
+		if (typeof stepsPerSecond !== 'number' || !(stepsPerSecond > 0))
+			throw new KindError('config', `the speed must be a positive number of steps per second, got ${JSON.stringify(stepsPerSecond)}`);
+		this.stepsPerSecond = stepsPerSecond > MAX_PACE ? Infinity : stepsPerSecond;
+		const run = this.run;
+		if (!run) return;
+		this.restartPace(run);
+		this.wakeAt = null;
+		run.dirty = true;
+		this.kick();
+	}
+
+	/** Count the pace from now and the run's present step (on play, reset and a new speed): no burst of steps owed. */
+	private restartPace(run: Run): void {
+		run.pace = { t0: this.host.now(), base: Math.max(0, ...run.slots.map((s) => s.step)) };
+	}
+
+	/** Steps the pace allows a model to have done by now: the first at once, then one every 1/speed seconds. */
+	private pacedLimit(run: Run): number {
+		if (!run.playing || this.stepsPerSecond === Infinity) return Infinity;
+		return run.pace.base + 1 + Math.floor(((this.host.now() - run.pace.t0) * this.stepsPerSecond) / 1000);
+	}
+
+	private paceAllows(run: Run, s: Slot): boolean {
+		return s.step < this.pacedLimit(run);
+	}
+
+	private mayStep(run: Run, s: Slot): boolean {
+		return s.canStep && this.paceAllows(run, s);
+	}
+
+	/** Schedule a slice for when the pace allows the next step (once; an earlier need replaces a later one). */
+	private wakeForNextStep(run: Run): void {
+		const now = this.host.now();
+		const owed = Math.floor(((now - run.pace.t0) * this.stepsPerSecond) / 1000) + 1;
+		const at = run.pace.t0 + (owed * 1000) / this.stepsPerSecond;
+		if (this.wakeAt !== null && this.wakeAt <= at && this.wakeAt >= now) return;
+		this.wakeAt = at;
+		const fire = () => {
+			if (this.wakeAt !== at) return; // replaced by a later plan
+			this.wakeAt = null;
+			if (this.run === run) this.kick();
+		};
+		const delay = Math.max(1, Math.ceil(at - now));
+		if (this.host.scheduleIn) this.host.scheduleIn(fire, delay);
+		else this.host.schedule(fire);
 	}
 
 	/** A model at rest whose test metrics are older than its weights. */
@@ -487,7 +571,7 @@ export class Session {
 	private work(run: Run, s: Slot): boolean {
 		if (!s.busy) {
 			if (this.wantsBoundary(run, s)) s.startBoundary(run.options.boundaryResolution, this.host.now());
-			else if (s.canStep) {
+			else if (this.mayStep(run, s)) {
 				this.trainStep(run, s);
 				return true;
 			} else if (this.needsFinalEval(run, s)) s.startEvaluation(run.data);

@@ -16,6 +16,7 @@ const session = new Session({
 	now: () => performance.now(),
 	// setTimeout 0 yields to the event loop, so messages (pause, frame, a new init) are read between slices.
 	schedule: (fn) => void setTimeout(fn, 0),
+	scheduleIn: (fn, ms) => void setTimeout(fn, ms),
 	fetchBytes: async (url) => {
 		const res = await fetch(url);
 		if (!res.ok) throw new Error(`could not load ${url}: the server answered ${res.status} ${res.statusText}`);
