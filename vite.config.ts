@@ -7,10 +7,17 @@ export default defineConfig({
 	plugins: [notebook(), sveltekit()],
 	worker: { format: 'es' },
 	test: {
-		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-		environment: 'node',
 		// Two cores on the shared machines: keep worker count low so suites don't thrash.
 		maxWorkers: 2,
-		testTimeout: 60_000
+		testTimeout: 60_000,
+		projects: [
+			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], exclude: ['src/**/*.svelte.test.ts'], environment: 'node' } },
+			// Runes modules whose effects are under test (live-run.svelte.test.ts): compiled for the client.
+			{
+				extends: true,
+				resolve: { conditions: ['browser'] },
+				test: { name: 'runes', include: ['src/**/*.svelte.test.ts'], environment: './tests/unit/runes-environment.ts' }
+			}
+		]
 	}
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	SEED_MAX,
+	SPEEDS,
 	completeSchema,
 	defaults,
 	parseField,
@@ -20,12 +21,18 @@ const FIELDS: FieldSpec[] = [
 const SCHEMA = completeSchema(FIELDS);
 
 describe('completeSchema', () => {
-	it('appends a seed field in 0..2^32-1 with the page default', () => {
-		const seed = completeSchema(FIELDS, 7).at(-1);
-		expect(seed).toEqual({ name: 'seed', type: 'int', default: 7, min: 0, max: SEED_MAX });
+	it('appends a seed field in 0..2^32-1 with the page default, then speed and present', () => {
+		const all = completeSchema(FIELDS, 7);
+		expect(all.slice(-3).map((f) => f.name)).toEqual(['seed', 'speed', 'present']);
+		expect(all.at(-3)).toEqual({ name: 'seed', type: 'int', default: 7, min: 0, max: SEED_MAX });
+		expect(all.at(-2)).toMatchObject({ type: 'enum', default: 'max', options: SPEEDS });
+		// A page that declares its own speed keeps it.
+		const own = completeSchema([{ name: 'speed', type: 'int', default: 3, min: 1, max: 9 }]);
+		expect(own.filter((f) => f.name === 'speed')).toEqual([{ name: 'speed', type: 'int', default: 3, min: 1, max: 9 }]);
 	});
 	it('rejects a table with a reserved or repeated name, a bad default or crossed bounds', () => {
 		expect(() => completeSchema([{ name: 'hide', type: 'bool', default: false }])).toThrow(/reserved/);
+		expect(() => completeSchema([{ name: 'prose', type: 'bool', default: false }])).toThrow(/reserved for the hide list/);
 		expect(() => completeSchema([FIELDS[0], FIELDS[0]])).toThrow(/twice/);
 		expect(() => completeSchema([{ name: 'k', type: 'int', default: 40, min: 1, max: 32 }])).toThrow(/default 40/);
 		expect(() => completeSchema([{ name: 'k', type: 'int', default: 1.5 }])).toThrow(/default/);
@@ -46,8 +53,8 @@ describe('parseQuery', () => {
 	});
 
 	it('reads every type', () => {
-		const r = parseQuery(SCHEMA, '?bits=4&lr=1e-3&est=approxsign&bn=0&note=hi%20there&hidden=64,16&seed=42');
-		expect(r.values).toEqual({ bits: 4, lr: 0.001, est: 'approxsign', bn: false, note: 'hi there', hidden: [64, 16], seed: 42 });
+		const r = parseQuery(SCHEMA, '?bits=4&lr=1e-3&est=approxsign&bn=0&note=hi%20there&hidden=64,16&seed=42&speed=2&present=figure-3');
+		expect(r.values).toEqual({ bits: 4, lr: 0.001, est: 'approxsign', bn: false, note: 'hi there', hidden: [64, 16], seed: 42, speed: '2', present: 'figure-3' });
 		expect(r.notices).toEqual([]);
 	});
 
@@ -124,6 +131,13 @@ describe('parseQuery', () => {
 		expect(r.notices).toEqual(["hide: 'nope' is not a setting on this page; ignored"]);
 	});
 
+	it('takes the classroom extras in the hide list and writes them after the fields', () => {
+		const r = parseQuery(SCHEMA, 'hide=try,prose,play,share,speed,bits');
+		expect(r.hidden).toEqual(['try', 'prose', 'play', 'share', 'speed', 'bits']);
+		expect(r.notices).toEqual([]);
+		expect(serialiseQuery(SCHEMA, r.values, r.hidden)).toBe('?hide=bits,speed,play,share,prose,try');
+	});
+
 	it('never throws on garbage', () => {
 		const junk = ['%', '&&&', '=', 'bits', 'bits=%E0%A4%A', '?hide', 'hidden=' + '9,'.repeat(1000), '\u0000=\u0000'];
 		for (const q of junk) expect(() => parseQuery(SCHEMA, q)).not.toThrow();
@@ -147,9 +161,9 @@ describe('serialiseQuery', () => {
 
 	it('round-trips: parse(serialise(v)) gives v back with no notice', () => {
 		const cases = [
-			{ bits: 1, lr: 1, est: 'identity', bn: false, note: 'x,y=z?', hidden: [1, 512, 7], seed: 0 },
-			{ bits: 32, lr: 1e-5, est: 'approxsign', bn: true, note: '', hidden: [3], seed: SEED_MAX },
-			{ bits: 8, lr: 0.0123, est: 'clipped', bn: true, note: 'ünï', hidden: [32, 32], seed: 123456 }
+			{ bits: 1, lr: 1, est: 'identity', bn: false, note: 'x,y=z?', hidden: [1, 512, 7], seed: 0, speed: '0.5', present: '' },
+			{ bits: 32, lr: 1e-5, est: 'approxsign', bn: true, note: '', hidden: [3], seed: SEED_MAX, speed: 'max', present: 'live' },
+			{ bits: 8, lr: 0.0123, est: 'clipped', bn: true, note: 'ünï', hidden: [32, 32], seed: 123456, speed: '30', present: 'figure-2' }
 		];
 		for (const v of cases) {
 			const q = serialiseQuery(SCHEMA, v, ['est']);

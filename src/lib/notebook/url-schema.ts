@@ -57,10 +57,10 @@ export type ValueOf<F> = F extends { type: 'int' | 'float' }
 					? number[]
 					: never;
 
-/** The values of a schema, by field name, plus the seed every page carries. */
+/** The values of a schema, by field name, plus the seed, speed and present every page carries. */
 export type Values<S extends readonly FieldSpec[]> = {
 	[F in S[number] as F['name']]: ValueOf<F>;
-} & { seed: number };
+} & { seed: number; speed: Speed; present: string };
 
 export type AnyValues = Record<string, number | string | boolean | number[]>;
 
@@ -73,18 +73,41 @@ export function seedField(defaultSeed = 1): NumberField {
 	return { name: 'seed', type: 'int', default: defaultSeed, min: 0, max: SEED_MAX };
 }
 
+/** Training speeds a link may ask for, in steps per second per network; 'max' is as fast as the machine allows. */
+export const SPEEDS = ['0.5', '1', '2', '5', '10', '30', '100', '300', '1000', 'max'] as const;
+export type Speed = (typeof SPEEDS)[number];
+
 /**
- * The page's fields plus `seed` (appended unless the page declares its own), after
- * checking the table itself: names unique and not 'hide', defaults valid, bounds
- * ordered. A bad table throws, which fails the prerender of its page.
+ * The classroom fields every page gets beside the seed: `speed` (how fast its live
+ * figures train) and `present` (the id of a figure to open in presentation mode).
+ */
+export const CLASSROOM_FIELDS: readonly FieldSpec[] = [
+	{ name: 'speed', type: 'enum', default: 'max', options: SPEEDS },
+	{ name: 'present', type: 'string', default: '', maxLength: 60 }
+];
+
+/**
+ * Names a `hide` list may hold besides the page's fields: `play` (Play/Pause, Step and
+ * Reset), `share` (the share panel), `prose` (the lesson's text between figures) and
+ * `try` (the figures' Try-this boxes).
+ */
+export const HIDE_EXTRAS = ['play', 'share', 'prose', 'try'] as const;
+
+/**
+ * The page's fields plus `seed`, `speed` and `present` (each appended unless the page
+ * declares its own), after checking the table itself: names unique and not 'hide' or
+ * a hide-list extra, defaults valid, bounds ordered. A bad table throws, which fails the
+ * prerender of its page.
  */
 export function completeSchema(fields: readonly FieldSpec[], defaultSeed = 1): FieldSpec[] {
-	const all = fields.some((f) => f.name === 'seed') ? [...fields] : [...fields, seedField(defaultSeed)];
+	const all = [...fields];
+	for (const f of [seedField(defaultSeed), ...CLASSROOM_FIELDS]) if (!all.some((g) => g.name === f.name)) all.push(f);
 	const seen = new Set<string>();
 	for (const f of all) {
 		const where = `url state field '${f.name}'`;
 		if (!/^[A-Za-z][\w-]*$/.test(f.name)) throw new Error(`${where}: names are letters, digits, '_' or '-'`);
 		if (f.name === HIDE) throw new Error(`${where}: 'hide' is reserved for the hidden-controls list`);
+		if ((HIDE_EXTRAS as readonly string[]).includes(f.name)) throw new Error(`${where}: '${f.name}' is reserved for the hide list`);
 		if (seen.has(f.name)) throw new Error(`${where}: declared twice`);
 		seen.add(f.name);
 		if ((f.type === 'int' || f.type === 'float' || f.type === 'intList') && f.min !== undefined && f.max !== undefined && f.min > f.max) {
@@ -220,7 +243,7 @@ export function parseQuery(schema: readonly FieldSpec[], search: string | URLSea
 		if (key === HIDE) {
 			hidden = [];
 			for (const name of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-				if (!byName.has(name)) notices.push(`hide: ${quote(name)} is not a setting on this page; ignored`);
+				if (!byName.has(name) && !isExtra(name)) notices.push(`hide: ${quote(name)} is not a setting on this page; ignored`);
 				else if (!hidden.includes(name)) hidden.push(name);
 			}
 			continue;
@@ -235,6 +258,10 @@ export function parseQuery(schema: readonly FieldSpec[], search: string | URLSea
 		if (parsed.notice) notices.push(parsed.notice);
 	}
 	return { values, hidden, notices };
+}
+
+function isExtra(name: string): boolean {
+	return (HIDE_EXTRAS as readonly string[]).includes(name);
 }
 
 /** Floats as links write them: 12 significant digits, so 0.1 + 0.2 reads 0.3. */
@@ -274,7 +301,7 @@ export function serialiseQuery(schema: readonly FieldSpec[], values: AnyValues, 
 		if (v === undefined || sameValue(f, v, f.default)) continue;
 		parts.push(`${encode(f.name)}=${encode(serialiseValue(f, v))}`);
 	}
-	const names = schema.map((f) => f.name).filter((n) => hidden.includes(n));
+	const names = [...schema.map((f) => f.name), ...HIDE_EXTRAS].filter((n) => hidden.includes(n));
 	if (names.length) parts.push(`${HIDE}=${names.map(encode).join(',')}`);
 	return parts.length ? `?${parts.join('&')}` : '';
 }

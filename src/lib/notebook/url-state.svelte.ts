@@ -18,8 +18,9 @@
 import { browser } from '$app/environment';
 import { replaceState } from '$app/navigation';
 import { page } from '$app/state';
-import { untrack } from 'svelte';
+import { getContext, setContext, untrack } from 'svelte';
 import {
+	HIDE_EXTRAS,
 	completeSchema,
 	defaults,
 	parseQuery,
@@ -28,6 +29,8 @@ import {
 	type FieldSpec,
 	type Values
 } from './url-schema';
+
+const KEY = Symbol('bitwise-url-state');
 
 /** How long after the last change the address bar is updated. */
 const WRITE_DELAY_MS = 250;
@@ -55,6 +58,9 @@ export class UrlState<S extends readonly FieldSpec[]> {
 	constructor(fields: S, options: UrlStateOptions = {}) {
 		this.schema = completeSchema(fields, options.seed ?? 1);
 		this.values = $state(defaults(this.schema)) as Values<S>;
+		// The page's parts (figures, the lesson frame, the share panel) read the hide list and the
+		// classroom fields from here.
+		setContext(KEY, this);
 		if (!browser) return;
 
 		$effect(() => {
@@ -79,8 +85,8 @@ export class UrlState<S extends readonly FieldSpec[]> {
 		this.ready = true;
 	}
 
-	/** True when the link hides the control for `name`. */
-	hidden(name: keyof Values<S> & string): boolean {
+	/** True when the link hides the control for `name` (a field, or one of HIDE_EXTRAS: play, share, prose, try). */
+	hidden(name: (keyof Values<S> & string) | (typeof HIDE_EXTRAS)[number]): boolean {
 		return this.hide.includes(name);
 	}
 
@@ -107,7 +113,12 @@ export class UrlState<S extends readonly FieldSpec[]> {
 	}
 }
 
-/** One page's URL state. `fields` is the page's schema; `seed` and `hide` are added. */
+/** The enclosing page's URL state (set by defineUrlState), or undefined outside one. */
+export function getUrlState(): UrlState<readonly FieldSpec[]> | undefined {
+	return getContext<UrlState<readonly FieldSpec[]> | undefined>(KEY);
+}
+
+/** One page's URL state. `fields` is the page's schema; `seed`, `speed`, `present` and `hide` are added. */
 export function defineUrlState<const S extends readonly FieldSpec[]>(
 	fields: S,
 	options?: UrlStateOptions

@@ -102,6 +102,8 @@ export class TrainingClient {
 	epoch = $state(0);
 	/** The models of the run, in the order given to start(). */
 	models = $state.raw<ModelView[]>([]);
+	/** Snapshots applied so far (any run): something to watch for "the models changed". */
+	frames = $state(0);
 	/** Most training steps per model per second while playing (Infinity: as fast as it goes). */
 	speed = $state(Infinity);
 
@@ -471,6 +473,7 @@ export class TrainingClient {
 		this.step = s.step;
 		this.epoch = s.epoch;
 		for (const ms of s.models) this.model(ms.id)?.apply(ms);
+		this.frames++;
 		this.requestFrame();
 		// A snapshot posted before the page's last play/pause reached the worker says nothing about
 		// the status; an error stays shown until the reader acts (play, pause, step or reset).

@@ -1,44 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
-import { TrainingClient, WorkerRequestError, type RunRequest, type WorkerLike } from './client.svelte';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
-import { Session } from './session';
+import { TrainingClient, WorkerRequestError, type RunRequest } from './client.svelte';
+import { FakeWorker, until } from './fake-worker';
+import { PROTOCOL_VERSION } from './protocol';
 import { floatTwin } from './twin';
-
-/**
- * A Worker stand-in that runs the real Session on this thread, with the worker's
- * asynchrony: messages are cloned and delivered as separate tasks both ways.
- */
-class FakeWorker implements WorkerLike {
-	onmessage: ((ev: MessageEvent) => void) | null = null;
-	onerror: ((ev: ErrorEvent) => void) | null = null;
-	onmessageerror: ((ev: MessageEvent) => void) | null = null;
-	terminated = false;
-	/** Drop pings, as a worker stuck in a loop would. */
-	deaf = false;
-	sent: ToWorker[] = [];
-	readonly session = new Session({
-		post: (msg: FromWorker) => {
-			const copy = structuredClone(msg);
-			setTimeout(() => !this.terminated && this.onmessage?.({ data: copy } as MessageEvent));
-		},
-		now: () => performance.now(),
-		schedule: (fn) => void setTimeout(() => !this.terminated && fn(), 0),
-		fetchBytes: () => Promise.reject(new Error('no network in tests'))
-	});
-	postMessage(msg: ToWorker): void {
-		this.sent.push(msg);
-		const copy = structuredClone(msg);
-		if (this.deaf && msg.type === 'ping') return;
-		setTimeout(() => !this.terminated && this.session.receive(copy));
-	}
-	terminate(): void {
-		this.terminated = true;
-	}
-	fail(message: string): void {
-		this.onerror?.({ message, preventDefault() {} } as ErrorEvent);
-	}
-}
 
 beforeAll(() => {
 	// Node has no animation frames; a page paints about every 16 ms.
@@ -55,14 +20,6 @@ const request = (over: Partial<RunRequest['options']> = {}): RunRequest => ({
 	],
 	options: { boundaryResolution: 16, evalEvery: 25, ...over }
 });
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
 
 let clients: TrainingClient[] = [];
 afterEach(() => {
