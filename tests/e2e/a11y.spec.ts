@@ -8,7 +8,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 for (const route of ROUTES)
 	for (const scheme of ['light', 'dark'] as const)
-		test(`${route.path} has no serious accessibility violation (${scheme})`, async ({ page, watch }) => {
+		test(`${route.path} has no serious accessibility violation (${scheme})`, async ({ page }) => {
 			await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
 			await page.goto(route.path);
 			await page.waitForLoadState('networkidle');

@@ -10,7 +10,7 @@ const num = async (page: Page, id: string) => parseFloat(await text(page, id));
 /** The rebuilt image's pixels, as the canvas holds them. */
 const rebuiltPixels = (page: Page) => page.getByTestId('rebuilt-image').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
-test('toggling planes changes the rebuilt image and its error', async ({ page, watch }) => {
+test('toggling planes changes the rebuilt image and its error', async ({ page }) => {
 	await page.goto('/bitplanes');
 	await expect(page.getByRole('heading', { level: 1, name: 'Bitplanes' })).toBeVisible();
 	// The digits load in the training thread.
@@ -40,7 +40,7 @@ test('toggling planes changes the rebuilt image and its error', async ({ page, w
 	await snap(page, 'bitplanes-planes');
 });
 
-test('packing shows the engine words, tail bits included', async ({ page, watch }) => {
+test('packing shows the engine words, tail bits included', async ({ page }) => {
 	await page.goto('/bitplanes?pack=random&len=33');
 	const fig = page.getByTestId('pack-bytes');
 	await fig.scrollIntoViewIfNeeded();
@@ -52,7 +52,7 @@ test('packing shows the engine words, tail bits included', async ({ page, watch 
 	await expect(page.getByTestId('packed-word-1')).toHaveCount(0);
 });
 
-test('the live network trains and its memory is shown float vs packed', async ({ page, watch }) => {
+test('the live network trains and its memory is shown float vs packed', async ({ page }) => {
 	await page.goto('/bitplanes?width=64');
 	await page.getByTestId('step').scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThanOrEqual(60);
@@ -66,7 +66,7 @@ test('the live network trains and its memory is shown float vs packed', async ({
 	await snap(page, 'bitplanes-network');
 });
 
-test('the bit-serial sum equals the integer dot product', async ({ page, watch }) => {
+test('the bit-serial sum equals the integer dot product', async ({ page }) => {
 	await page.goto('/bitplanes');
 	const sum = page.getByTestId('bitserial-sum');
 	await sum.scrollIntoViewIfNeeded();

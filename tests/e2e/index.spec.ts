@@ -9,7 +9,7 @@ import { expect, snap, test } from './fixtures';
 const sizeOf = (page: Page, model: string) => page.locator(`[data-testid="size-row"][data-model="${model}"]`);
 const num = async (page: Page, id: string) => parseFloat((await page.getByTestId(id).textContent()) ?? 'NaN');
 
-test('the bit-width control changes the sizes and which models fit', async ({ page, watch }) => {
+test('the bit-width control changes the sizes and which models fit', async ({ page }) => {
 	await page.goto('/');
 	await expect(page.locator('h1')).toHaveText('Why binary?');
 	const slider = page.getByRole('slider', { name: 'Bits per weight' });
@@ -35,7 +35,7 @@ test('the bit-width control changes the sizes and which models fit', async ({ pa
 	await snap(page, 'index-sizes-1bit');
 });
 
-test('a link with a bit width opens at that width; a bad one falls back with a notice', async ({ page, watch }) => {
+test('a link with a bit width opens at that width; a bad one falls back with a notice', async ({ page }) => {
 	await page.goto('/?bits=4');
 	await expect(page.getByTestId('fit-count')).toContainText('7 of 7');
 	await expect(sizeOf(page, 'GPT-2 small').getByTestId('size-bytes')).toHaveText('62 MB');
@@ -44,7 +44,7 @@ test('a link with a bit width opens at that width; a bad one falls back with a n
 	await expect(page.getByTestId('fit-count')).toContainText('2 of 7');
 });
 
-test('the speed-up count follows channels and filter size', async ({ page, watch }) => {
+test('the speed-up count follows channels and filter size', async ({ page }) => {
 	await page.goto('/');
 	await expect(page.getByTestId('speedup')).toContainText('62.3×');
 	await page.getByLabel('Filter size').selectOption('1');
@@ -54,7 +54,7 @@ test('the speed-up count follows channels and filter size', async ({ page, watch
 	await expect.poll(() => new URL(page.url()).searchParams.get('c')).toBe('1');
 });
 
-test('the live binary network and its float twin train', async ({ page, watch }) => {
+test('the live binary network and its float twin train', async ({ page }) => {
 	await page.goto('/');
 	await page.getByTestId('live-step').scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'live-step'), { timeout: 60_000 }).toBeGreaterThan(100);

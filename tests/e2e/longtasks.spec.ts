@@ -9,7 +9,7 @@ import { expect, test } from './fixtures';
 const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'xnor', 'ste', 'multibase', 'playground'].includes(r.name));
 
 for (const route of LIVE)
-	test(`${route.path}: no long task while scrolling through its live figures`, async ({ page, watch }) => {
+	test(`${route.path}: no long task while scrolling through its live figures`, async ({ page }) => {
 		await page.addInitScript(() => {
 			const w = window as unknown as { __long: number[] };
 			w.__long = [];

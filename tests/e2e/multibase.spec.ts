@@ -18,7 +18,7 @@ async function pause(page: Page): Promise<void> {
 	await expect(play).toHaveAttribute('aria-pressed', 'false');
 }
 
-test('the M slider changes the approximation and its error readout', async ({ page, watch }) => {
+test('the M slider changes the approximation and its error readout', async ({ page }) => {
 	await page.goto('/multibase?m=1');
 	await expect(page.getByRole('heading', { level: 1, name: 'Multi-base approximation' })).toBeVisible();
 	await page.getByTestId('frontier-table').scrollIntoViewIfNeeded();
@@ -57,7 +57,7 @@ test('the M slider changes the approximation and its error readout', async ({ pa
 	await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('5');
 });
 
-test('the frontier fills in from live training', async ({ page, watch }) => {
+test('the frontier fills in from live training', async ({ page }) => {
 	await page.goto('/multibase');
 	const table = page.getByTestId('frontier-table');
 	await table.scrollIntoViewIfNeeded();
@@ -83,7 +83,7 @@ test('the frontier fills in from live training', async ({ page, watch }) => {
 	await snap(page, 'multibase-desktop-dark');
 });
 
-test('state round-trips through the URL; malformed values get a notice', async ({ page, watch }) => {
+test('state round-trips through the URL; malformed values get a notice', async ({ page }) => {
 	await page.goto('/multibase?m=4&n=2&unit=7&wnet=mb33&anet=mb55&seed=3');
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('4');
 	await expect(page.getByRole('slider', { name: 'Hidden unit' })).toHaveValue('7');

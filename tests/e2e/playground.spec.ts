@@ -19,7 +19,7 @@ async function pause(page: Page): Promise<void> {
 	await expect(play(page)).toHaveAttribute('aria-pressed', 'false');
 }
 
-test('trains live: the loss falls and the accuracy rises', async ({ page, watch }) => {
+test('trains live: the loss falls and the accuracy rises', async ({ page }) => {
 	await page.goto('/playground?data=spiral');
 	await expect(page.getByTestId('loss-float')).toHaveText(/^[0-9.]+$/);
 	const early = await num(page, 'loss-float');
@@ -35,7 +35,7 @@ test('trains live: the loss falls and the accuracy rises', async ({ page, watch 
 	await snap(page, 'playground-training-phone-dark');
 });
 
-test('pause stops training and play resumes it', async ({ page, watch }) => {
+test('pause stops training and play resumes it', async ({ page }) => {
 	await page.goto('/playground?data=moons');
 	await waitForStep(page, 30);
 	await pause(page);
@@ -54,7 +54,7 @@ test('pause stops training and play resumes it', async ({ page, watch }) => {
 	await waitForStep(page, paused + 30);
 });
 
-test('moving a control retrains from the start and writes the URL', async ({ page, watch }) => {
+test('moving a control retrains from the start and writes the URL', async ({ page }) => {
 	await page.goto('/playground?data=xor');
 	await waitForStep(page, 300);
 	await page.getByLabel('Straight-through estimator').selectOption('clipped');
@@ -63,7 +63,7 @@ test('moving a control retrains from the start and writes the URL', async ({ pag
 	await waitForStep(page, 50);
 });
 
-test('a copied link replays the same state and, with the same seed, the same numbers', async ({ page, context, watch }) => {
+test('a copied link replays the same state and, with the same seed, the same numbers', async ({ page, context }) => {
 	const link = '/playground?data=gaussians&hidden=16,8&weights=fbs&inputs=fss&estimator=clipped&lr=0.02&batch=16&seed=42';
 	const tenSteps = async (p: Page) => {
 		await waitForStep(p, 1);
@@ -88,7 +88,7 @@ test('a copied link replays the same state and, with the same seed, the same num
 	expect(await other.getByTestId('loss-binary').textContent()).toBe(first[0]);
 });
 
-test('malformed URL parameters fall back to defaults with a visible notice', async ({ page, watch }) => {
+test('malformed URL parameters fall back to defaults with a visible notice', async ({ page }) => {
 	await page.goto('/playground?seed=abc&lr=banana&data=cifar&hidden=9999,x&weights=zz&bogus=1');
 	const notice = page.getByRole('status').filter({ hasText: 'seed' });
 	await expect(notice).toContainText("seed: 'abc'");
@@ -103,7 +103,7 @@ test('malformed URL parameters fall back to defaults with a visible notice', asy
 	await waitForStep(page, 20);
 });
 
-test('drawing a digit on the pad gets an answer from both networks', async ({ page, watch }) => {
+test('drawing a digit on the pad gets an answer from both networks', async ({ page }) => {
 	await page.goto('/playground?data=mnist&hidden=32&weights=bb&inputs=fs&batch=64');
 	await waitForStep(page, 40);
 	const pad = page.getByRole('application', { name: /Drawing pad/ });
@@ -119,7 +119,7 @@ test('drawing a digit on the pad gets an answer from both networks', async ({ pa
 	await snap(page, 'playground-digits');
 });
 
-test('export then import round-trips the binary model; a bad file gets a clear message', async ({ page, watch }, info) => {
+test('export then import round-trips the binary model; a bad file gets a clear message', async ({ page }, info) => {
 	await page.goto('/playground?data=moons&hidden=16&weights=fb&inputs=fs');
 	await waitForStep(page, 200);
 	await pause(page);
@@ -142,7 +142,7 @@ test('export then import round-trips the binary model; a bad file gets a clear m
 	await expect(page.getByTestId('model-file-message')).toContainText(/truncated model file/);
 });
 
-test('no main-thread long task while the digits train, and the frame rate holds', async ({ page, watch }) => {
+test('no main-thread long task while the digits train, and the frame rate holds', async ({ page }) => {
 	await page.addInitScript(() => {
 		const w = window as unknown as { __longTasks: number[] };
 		w.__longTasks = [];

@@ -10,7 +10,7 @@ const text = async (page: Page, id: string) => (await page.getByTestId(id).textC
 const num = async (page: Page, id: string) => parseFloat((await text(page, id)).replace(/,/g, ''));
 const staircasePath = (page: Page) => page.getByTestId('staircase').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
 
-test('the bit width changes the staircase, the level count and the error', async ({ page, watch }) => {
+test('the bit width changes the staircase, the level count and the error', async ({ page }) => {
 	await page.goto('/quantization');
 	const bits = page.getByRole('slider', { name: 'Bits', exact: true });
 	await expect(page.getByTestId('level-count')).toHaveText('7');
@@ -31,7 +31,7 @@ test('the bit width changes the staircase, the level count and the error', async
 	await expect(page.getByTestId('level-count')).toHaveText('3');
 });
 
-test('the live network trains, and its accuracy at k bits follows the slider', async ({ page, watch }) => {
+test('the live network trains, and its accuracy at k bits follows the slider', async ({ page }) => {
 	await page.goto('/quantization?bits=8');
 	await page.locator('#network').scrollIntoViewIfNeeded();
 	// It trains: the step count rises and the float test accuracy climbs well above chance.
@@ -54,7 +54,7 @@ test('the live network trains, and its accuracy at k bits follows the slider', a
 	await snap(page, 'quantization-network-phone-dark');
 });
 
-test('pause stops the training, and a width not measured yet is measured on request', async ({ page, watch }) => {
+test('pause stops the training, and a width not measured yet is measured on request', async ({ page }) => {
 	await page.goto('/quantization');
 	await page.locator('#network').scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(100);
@@ -71,7 +71,7 @@ test('pause stops the training, and a width not measured yet is measured on requ
 	await expect.poll(() => text(page, 'k-acc'), { timeout: 30_000 }).toMatch(/^[0-9.]+%$/);
 });
 
-test('has no serious accessibility violation once trained (light and dark)', async ({ page, watch }) => {
+test('has no serious accessibility violation once trained (light and dark)', async ({ page }) => {
 	const { createRequire } = await import('node:module');
 	const { readFileSync } = await import('node:fs');
 	const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -92,7 +92,7 @@ test('has no serious accessibility violation once trained (light and dark)', asy
 	}
 });
 
-test('no main-thread long task while the network trains and is measured at every width', async ({ page, watch }) => {
+test('no main-thread long task while the network trains and is measured at every width', async ({ page }) => {
 	await page.addInitScript(() => {
 		const w = window as unknown as { __longTasks: number[] };
 		w.__longTasks = [];

@@ -15,7 +15,7 @@ for (const route of ROUTES)
 		expect(watch.errors).toEqual([]);
 	});
 
-test('the previous and next links walk the lessons in reading order', async ({ page, watch }) => {
+test('the previous and next links walk the lessons in reading order', async ({ page }) => {
 	for (let i = 0; i < PAGES.length; i++) {
 		await page.goto(PAGES[i].path);
 		// Let each page's worker finish loading its data: leaving earlier would abort that request.

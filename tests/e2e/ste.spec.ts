@@ -20,7 +20,7 @@ async function evaluatedBoth(page: Page, n: number, timeout = 60_000): Promise<v
 const STALLED = 0.6;
 const LEARNED = 0.45;
 
-test('the true derivative leaves the loss flat while a straight-through estimator makes it fall', async ({ page, watch }) => {
+test('the true derivative leaves the loss flat while a straight-through estimator makes it fall', async ({ page }) => {
 	await page.goto('/ste');
 	await expect(page.getByRole('heading', { level: 1, name: 'Straight-through gradients' })).toBeVisible();
 	await page.getByTestId('step').scrollIntoViewIfNeeded();
@@ -60,7 +60,7 @@ test('the true derivative leaves the loss flat while a straight-through estimato
 	expect(await num(page, 'test-loss-true')).toBeGreaterThan(STALLED);
 });
 
-test('the estimator curves come from the engine and follow beta', async ({ page, watch }) => {
+test('the estimator curves come from the engine and follow beta', async ({ page }) => {
 	await page.goto('/ste?est=swishsign');
 	const peak = page.getByTestId('estimator-peak');
 	await peak.scrollIntoViewIfNeeded();
@@ -75,7 +75,7 @@ test('the estimator curves come from the engine and follow beta', async ({ page,
 	await expect(page.getByTestId('estimator-readout')).toContainText('exactly 0 on 51% of [−2, 2]');
 });
 
-test('the gradient graph and the latent histograms update during training', async ({ page, watch }) => {
+test('the gradient graph and the latent histograms update during training', async ({ page }) => {
 	await page.goto('/ste?seed=3');
 	const graph = page.getByTestId('gradient-graph');
 	await graph.scrollIntoViewIfNeeded();
@@ -111,7 +111,7 @@ test('the gradient graph and the latent histograms update during training', asyn
 	await snap(page, 'ste-flow-latent');
 });
 
-test('latent clipping off lets weights drift beyond ±1; Bop and Adam both flip signs', async ({ page, watch }) => {
+test('latent clipping off lets weights drift beyond ±1; Bop and Adam both flip signs', async ({ page }) => {
 	await page.goto('/ste?lclip=false');
 	// The histograms (and their readouts) appear once training starts, when the figure is in view.
 	const toggle = page.getByLabel('Clip latent weights to [−1, 1]');
@@ -137,7 +137,7 @@ test('latent clipping off lets weights drift beyond ±1; Bop and Adam both flip 
 	await expect.poll(() => new URL(page.url()).searchParams.get('tau')).toBe('1e-8');
 });
 
-test('malformed URL values fall back with a notice', async ({ page, watch }) => {
+test('malformed URL values fall back with a notice', async ({ page }) => {
 	await page.goto('/ste?est=sine&beta=lots&gamma=7&graph=xyz');
 	const notice = page.getByRole('status').filter({ hasText: 'est' });
 	await expect(notice).toContainText('est');
@@ -147,7 +147,7 @@ test('malformed URL values fall back with a notice', async ({ page, watch }) => 
 	await expect(page.getByLabel('Network drawn')).toHaveValue('ste');
 });
 
-test('screenshots: desktop and phone, light and dark', async ({ page, watch }) => {
+test('screenshots: desktop and phone, light and dark', async ({ page }) => {
 	await page.setViewportSize({ width: 1280, height: 900 });
 	await page.goto('/ste');
 	await page.getByTestId('step').scrollIntoViewIfNeeded();

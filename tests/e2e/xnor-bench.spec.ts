@@ -14,9 +14,8 @@ function toMs(s: string): number {
 	return Number(m[1]) * { ns: 1e-6, µs: 1e-3, ms: 1 }[m[2] as 'ns' | 'µs' | 'ms'];
 }
 
-test('/xnor: the benchmark runs to completion in its worker, verified, without a long task, and copies its results', async ({ page, context, watch }) => {
+test('/xnor: the benchmark runs to completion in its worker, verified, without a long task, and copies its results', async ({ page, context }) => {
 	test.setTimeout(180_000);
-	void watch;
 	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 	await page.addInitScript(() => {
 		const w = window as unknown as { __long: number[] };
@@ -94,8 +93,7 @@ test('/xnor: the benchmark runs to completion in its worker, verified, without a
 	await snap(page, 'xnor-bench');
 });
 
-test('/xnor: the benchmark stops when asked and can run again', async ({ page, watch }) => {
-	void watch;
+test('/xnor: the benchmark stops when asked and can run again', async ({ page }) => {
 	await page.goto('/xnor');
 	await page.waitForLoadState('networkidle');
 	await page.getByTestId('bench').scrollIntoViewIfNeeded();

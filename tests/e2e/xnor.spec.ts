@@ -58,7 +58,7 @@ async function checkDot(page: Page): Promise<{ x: number[]; w: number[]; dot: nu
 	return { x, w, dot };
 }
 
-test('flipping a bit updates the XNOR, the popcount and the dot product, which match the multiply-accumulate', async ({ page, watch }) => {
+test('flipping a bit updates the XNOR, the popcount and the dot product, which match the multiply-accumulate', async ({ page }) => {
 	await page.goto('/xnor');
 	await expect(page.getByRole('heading', { level: 1, name: 'XNOR and popcount' })).toBeVisible();
 	await ready(page);
@@ -101,7 +101,7 @@ test('flipping a bit updates the XNOR, the popcount and the dot product, which m
 	await snap(page, 'xnor-by-hand');
 });
 
-test('a length that is not a multiple of 32 shows its tail bits, masked before the count', async ({ page, watch }) => {
+test('a length that is not a multiple of 32 shows its tail bits, masked before the count', async ({ page }) => {
 	await page.goto('/xnor?n=33');
 	await ready(page);
 	await vectorX(page).scrollIntoViewIfNeeded();
@@ -128,7 +128,7 @@ test('a length that is not a multiple of 32 shows its tail bits, masked before t
 	await expect.poll(() => new URL(page.url()).searchParams.get('n')).toBe('77');
 });
 
-test('the live network trains, its weights show the scale factors, and its inference is timed', async ({ page, watch }) => {
+test('the live network trains, its weights show the scale factors, and its inference is timed', async ({ page }) => {
 	await page.goto('/xnor?width=128');
 	await page.getByTestId('step').scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThanOrEqual(60);
@@ -173,7 +173,7 @@ test('the live network trains, its weights show the scale factors, and its infer
 	await snap(page, 'xnor-live-desktop-dark');
 });
 
-test('state round-trips through the URL; malformed values get a notice', async ({ page, watch }) => {
+test('state round-trips through the URL; malformed values get a notice', async ({ page }) => {
 	await page.goto('/xnor?n=50&vseed=7&fx=1,3&layer=1&width=128&pixels=sign&seed=3');
 	await ready(page);
 	await expect(page.getByRole('slider', { name: 'Vector length n' })).toHaveValue('50');
@@ -216,7 +216,7 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await snap(page, 'xnor-url-notice');
 });
 
-test('the page at phone width and in dark mode', async ({ page, watch }) => {
+test('the page at phone width and in dark mode', async ({ page }) => {
 	await page.setViewportSize({ width: 375, height: 900 });
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await page.goto('/xnor?n=45');
