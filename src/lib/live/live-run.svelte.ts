@@ -3,7 +3,7 @@
  * with the page's LiveRun; the page says only which run it wants:
  *
  *     const url = defineUrlState(FIELDS);
- *     const run = new LiveRun({ request: () => runRequest(url.values.width, url.values.seed), speed: () => speedOf(url.values.speed) });
+ *     const run = new LiveRun({ url, request: () => runRequest(url.values.width, url.values.seed) });
  *     <LiveFigure {run} ...>          (registers, draws Play/Pause, Step, Reset, speed, present, share)
  *
  * What it owns:
@@ -23,13 +23,21 @@
 import { untrack } from 'svelte';
 import { TrainingClient, type ModelView, type RunRequest } from '$lib/worker/client.svelte';
 
+/** The part of a page's URL state a run reads: whether the link has been read, and the speed. */
+export interface LiveUrl {
+	readonly ready: boolean;
+	readonly values: { readonly speed: string };
+}
+
 export interface LiveRunOptions {
+	/** The page's URL state: no run before the link is read, and the speed comes from `speed=`. */
+	url?: LiveUrl;
 	/**
 	 * The run the page wants, read reactively: a change starts a new run after `debounce` ms.
 	 * null: not yet (e.g. the URL is not read); an Error: the settings make no run (shown, not started).
 	 */
 	request: () => RunRequest | Error | null;
-	/** Steps per model per second while playing (Infinity: as fast as it goes). Read reactively. */
+	/** Steps per model per second while playing (Infinity: as fast as it goes), read reactively; default: the URL's speed. */
 	speed?: () => number;
 	/** Start only once a figure has been on screen (default false: as soon as the request is ready). */
 	lazy?: boolean;
@@ -88,6 +96,7 @@ export class LiveRun {
 		$effect(() => {
 			const c = this.client;
 			if (!c) return;
+			if (opts.url && !opts.url.ready) return;
 			const r = opts.request();
 			if (r === null) return;
 			if (r instanceof Error) {
@@ -103,7 +112,7 @@ export class LiveRun {
 
 		$effect(() => {
 			const c = this.client;
-			const speed = opts.speed?.() ?? Infinity;
+			const speed = opts.speed?.() ?? (opts.url ? stepsPerSecond(opts.url.values.speed) : Infinity);
 			if (c && speed > 0) c.setSpeed(speed);
 		});
 

@@ -1,7 +1,7 @@
 /** The notebook's parts: import from '$lib/notebook'. */
 export { default as Lesson } from './Lesson.svelte';
 export { default as Section } from './Section.svelte';
-export { default as Figure } from './Figure.svelte';
+export { default as Figure, type FigureWidth, type TryItem } from './Figure.svelte';
 // Math shadows the global Math object in a page's script; import it as Tex where that matters.
 export { default as Math, default as Tex } from './Math.svelte';
 export { default as CodeCell } from './CodeCell.svelte';
