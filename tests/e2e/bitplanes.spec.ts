@@ -3,10 +3,10 @@
  * run, the planes and the packing from the real engine, and the live network trains.
  */
 import type { Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const num = async (page: Page, id: string) => parseFloat(await text(page, id));
+const num = async (page: Page, id: string) => readNumber(await text(page, id));
 /** The rebuilt image's pixels, as the canvas holds them. */
 const rebuiltPixels = (page: Page) => page.getByTestId('rebuilt-image').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
 

@@ -56,4 +56,12 @@ export async function snap(page: Page, name: string): Promise<void> {
 	}
 }
 
+/**
+ * The number at the start of a readout written by $lib/format: thousands commas dropped, the
+ * minus sign U+2212 read as '-' ('25,088' -> 25088, '1.23e−5' -> 1.23e-5, '93.6%' -> 93.6).
+ */
+export function readNumber(text: string | null | undefined): number {
+	return parseFloat((text ?? '').replace(/,/g, '').replace(/\u2212/g, '-'));
+}
+
 export { expect };

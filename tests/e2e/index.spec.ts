@@ -4,10 +4,10 @@
  * and its float twin train in the worker (nothing mocked).
  */
 import type { Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const sizeOf = (page: Page, model: string) => page.locator(`[data-testid="size-row"][data-model="${model}"]`);
-const num = async (page: Page, id: string) => parseFloat((await page.getByTestId(id).textContent()) ?? 'NaN');
+const num = async (page: Page, id: string) => readNumber(await page.getByTestId(id).textContent());
 
 test('the bit-width control changes the sizes and which models fit', async ({ page }) => {
 	await page.goto('/');

@@ -3,10 +3,10 @@
  * from the five networks training in the real worker, the fits from the real engine.
  */
 import type { Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const num = async (page: Page, id: string) => parseFloat(await text(page, id));
+const num = async (page: Page, id: string) => readNumber(await text(page, id));
 const IDS = ['float', 'mb11', 'mb31', 'mb33', 'mb55'];
 
 /** Pause the run (the frontier's Play toggle), so the weights the figures show stop changing. */

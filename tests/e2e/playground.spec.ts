@@ -4,9 +4,9 @@
  */
 import type { Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
-const num = async (page: Page, id: string) => parseFloat((await page.getByTestId(id).textContent()) ?? 'NaN');
+const num = async (page: Page, id: string) => readNumber(await page.getByTestId(id).textContent());
 const stepOf = (page: Page) => num(page, 'step');
 const play = (page: Page) => page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
 

@@ -4,10 +4,10 @@
  * measures its accuracy with the weights rounded to k bits.
  */
 import type { Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const num = async (page: Page, id: string) => parseFloat((await text(page, id)).replace(/,/g, ''));
+const num = async (page: Page, id: string) => readNumber(await text(page, id));
 const staircasePath = (page: Page) => page.getByTestId('staircase').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
 
 test('the bit width changes the staircase, the level count and the error', async ({ page }) => {
@@ -47,7 +47,7 @@ test('the live network trains, and its accuracy at k bits follows the slider', a
 	await expect(page.getByText('At 1 bit', { exact: true })).toBeVisible();
 	await expect.poll(async () => (await num(page, 'float-acc')) - (await num(page, 'k-acc')), { timeout: 30_000 }).toBeGreaterThan(20);
 	await expect(page.getByTestId('levels-note')).toContainText('2 levels');
-	await expect(page.getByTestId('weight-bytes')).toContainText('6.2 kB');
+	await expect(page.getByTestId('weight-bytes')).toContainText('6.35 kB');
 	await page.setViewportSize({ width: 375, height: 900 });
 	await snap(page, 'quantization-network-phone');
 	await page.emulateMedia({ colorScheme: 'dark' });

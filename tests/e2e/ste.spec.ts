@@ -4,10 +4,10 @@
  * estimator must learn, and the live figures must move while they do.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const num = async (page: Page, id: string) => parseFloat(await text(page, id));
+const num = async (page: Page, id: string) => readNumber(await text(page, id));
 /** The figure that holds element `testId`. */
 const figureOf = (page: Page, testId: string): Locator => page.locator('figure').filter({ has: page.getByTestId(testId) });
 /** Both networks evaluated on the test split at step `n` or later. */

@@ -4,10 +4,10 @@
  * run, and every expected number is computed here from what the page displays.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures';
+import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const num = async (page: Page, id: string) => parseFloat((await text(page, id)).replace('−', '-'));
+const num = async (page: Page, id: string) => readNumber(await text(page, id));
 
 const vectorX = (page: Page) => page.getByRole('group', { name: 'Vector x: click an element to flip it' });
 const vectorW = (page: Page) => page.getByRole('group', { name: 'Vector w: click an element to flip it' });

@@ -54,36 +54,18 @@ export function niceLogDomain(extent: readonly [number, number] | null, fallback
 	return [lo, hi];
 }
 
-const f3 = format('.3r');
-const fExp = format('.2e');
-const fInt = format(',.0f');
-
-/** A readout with three significant digits; large values grouped, tiny ones in e-notation, non-finite as '–'. */
-export function formatReadout(v: number): string {
-	if (!Number.isFinite(v)) return '–';
-	const a = Math.abs(v);
-	if (a >= 1000) return fInt(v);
-	// d3 prints the exponent's sign as a hyphen; use the minus sign as everywhere else.
-	if (a !== 0 && a < 1e-3) return fExp(v).replace('-', '−');
-	return f3(v);
-}
+/**
+ * Readouts, percentages and counts on the charts are written as everywhere else in the notebook
+ * ($lib/format): formatReadout is formatNumber (three significant digits, large values grouped,
+ * tiny ones in e-notation, non-finite as '–').
+ */
+export { formatNumber as formatReadout, formatPercent, formatCount } from '../format';
 
 const fTick = format('.3~g');
 
 /** A short label: up to three significant digits, trailing zeros dropped (0.5, 1, 0.25). */
 export function formatTick(v: number): string {
 	return fTick(v);
-}
-
-/** 0.9355 -> '93.6%'; non-finite -> '–'. */
-export function formatPercent(v: number, digits = 1): string {
-	if (!Number.isFinite(v)) return '–';
-	return `${(v * 100).toFixed(digits)}%`;
-}
-
-/** Integer count with thousands separators. */
-export function formatCount(v: number): string {
-	return fInt(v);
 }
 
 /** One axis tick: its value, its position in pixels along the axis, its label ('' for an unlabelled minor tick). */

@@ -206,9 +206,8 @@ export function memoryByLayer(width: number): { layers: LayerMemory[]; floatByte
 	return { layers, floatBytes: mem.floatBytes, packedBytes: mem.packedBytes };
 }
 
-export function formatBytes(n: number): string {
-	return n >= 1024 * 1024 ? `${(n / 1048576).toFixed(2)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`;
-}
+/** Sizes in SI units (1 kB = 1000 B), as on every page: see $lib/format. */
+export { formatBytes } from '$lib/format';
 
 // ---------------------------------------------------------------------------
 // Bit-serial dot product.

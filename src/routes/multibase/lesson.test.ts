@@ -3,7 +3,6 @@ import { createRng, mlpConfig, modelMemory, wordsFor } from '$lib/engine';
 import {
 	FIELDS,
 	FRONTIER,
-	HIDDEN,
 	PAPER_RESNET18,
 	STEPS,
 	activationError,
@@ -217,6 +216,6 @@ describe('fields and formatting', () => {
 	it('counts in engineering form', () => {
 		expect(formatCount(950)).toBe('950');
 		expect(formatCount(25088)).toBe('25.1k');
-		expect(formatCount(3.2e6)).toBe('3.20M');
+		expect(formatCount(3.2e6)).toBe('3.2M');
 	});
 });

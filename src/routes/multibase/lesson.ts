@@ -404,17 +404,6 @@ export const PAPER_RESNET18: readonly { M: number | null; N: number | null; top1
 // ---------------------------------------------------------------------------
 // Formatting.
 
-export function formatBytes(n: number): string {
-	return n >= 1048576 ? `${(n / 1048576).toFixed(2)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`;
-}
-
-/** A count in engineering form: 1.2k, 3.4M, 5.6G. */
-export function formatCount(n: number): string {
-	const a = Math.abs(n);
-	if (a >= 1e9) return `${(n / 1e9).toPrecision(3)}G`;
-	if (a >= 1e6) return `${(n / 1e6).toPrecision(3)}M`;
-	if (a >= 1e3) return `${(n / 1e3).toPrecision(3)}k`;
-	return String(n);
-}
-
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`);
+// The page's names for the notebook's formatters (bytes in SI units: see $lib/format). `formatCount`
+// here is the abbreviated form, formatCompact ('25.1k', '3.2M'), which the log-scale axes need.
+export { formatBytes, formatCompact as formatCount, formatPercent as pct } from '$lib/format';

@@ -88,7 +88,7 @@ describe('helpers', () => {
 	it('accuracyAt and formatSci', () => {
 		expect(accuracyAt([{ bits: 4, accuracy: 0.9, mse: 0 }], 4)).toBe(0.9);
 		expect(accuracyAt(null, 4)).toBeUndefined();
-		expect(formatSci(0.0123)).toBe('1.23e-2');
+		expect(formatSci(0.0123)).toBe('1.23e−2');
 		expect(formatSci(Infinity)).toBe('∞');
 	});
 });

@@ -198,22 +198,5 @@ export function accuracyAt(results: readonly QuantizedResult[] | null, bits: num
 	return results?.find((r) => r.bits === bits)?.accuracy;
 }
 
-export function formatPercent(x: number | undefined): string {
-	return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`;
-}
-
-export function formatCount(n: number): string {
-	return n.toLocaleString('en');
-}
-
-/** Short scientific text for errors: 0.0123 -> '1.23e-2'; Infinity -> '∞'. */
-export function formatSci(x: number): string {
-	if (!Number.isFinite(x)) return x > 0 ? '∞' : '–∞';
-	if (x === 0) return '0';
-	const [m, e] = x.toExponential(2).split('e');
-	return `${m}e${Number(e)}`;
-}
-
-export function formatBytes(n: number): string {
-	return n >= 1024 * 1024 ? `${(n / 1048576).toFixed(2)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${Math.round(n)} B`;
-}
+// The page's names for the notebook's one set of formatters (bytes in SI units: see $lib/format).
+export { formatBytes, formatCount, formatPercent, formatSci } from '$lib/format';

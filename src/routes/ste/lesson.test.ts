@@ -132,7 +132,7 @@ describe('readouts', () => {
 	it('sci prints small gradients in exponent form', () => {
 		expect(sci(0)).toBe('0');
 		expect(sci(0.0123)).toBe('0.0123');
-		expect(sci(1.5e-5)).toBe('1.50e-5');
+		expect(sci(1.5e-5)).toBe('1.50e−5');
 		expect(sci(NaN)).toBe('–');
 	});
 });

@@ -6,6 +6,7 @@
  * no worker; the page and its figures call these.
  */
 import { ESTIMATOR_NAMES, estimator, mlpConfig, type EstimatorName, type MlpSpec, type TrainConfig } from '$lib/engine';
+import { formatFixed } from '$lib/format';
 import type { FieldSpec } from '$lib/notebook';
 import type { RunRequest } from '$lib/worker/client.svelte';
 import type { LayerInspection } from '$lib/worker/protocol';
@@ -223,7 +224,7 @@ export function smooth(values: ArrayLike<number>, k: number): Float32Array {
 }
 
 /** A mean for a readout: two decimals, or a dash when there is none yet. */
-export const fixed2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
+export const fixed2 = (x: number): string => formatFixed(x, 2);
 
 /** A steady top for a histogram's count axis: the next "nice" number above the largest count. */
 export function niceCeil(x: number): number {
@@ -233,13 +234,6 @@ export function niceCeil(x: number): number {
 	return 10 * p;
 }
 
-export const pct = (x: number | null | undefined, digits = 1): string =>
-	x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;
-
-/** Small and large numbers readable in a readout (gradients span decades). */
-export function sci(x: number | null | undefined): string {
-	if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-	if (x === 0) return '0';
-	const a = Math.abs(x);
-	return a >= 0.01 && a < 1000 ? x.toPrecision(3) : x.toExponential(2);
-}
+// Shares and gradient readouts, written as on every page (see $lib/format); `sci` keeps three
+// significant digits and switches to e-notation below 0.001, where small gradients live.
+export { formatPercent as pct, formatNumber as sci } from '$lib/format';

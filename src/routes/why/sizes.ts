@@ -4,6 +4,7 @@
  * the speed-up. Pure functions and cited constants (design/REFERENCES.md), so the
  * page only renders them and the unit tests pin every figure it prints.
  */
+import { formatSignificant } from '$lib/format';
 import type { ReferenceKey } from '$lib/notebook';
 
 export interface KnownModel {
@@ -65,26 +66,12 @@ export function sizeRows(bits: number, budget = BUDGET_BYTES): SizeRow[] {
 	});
 }
 
-/** "552 MB", "46.8 MB", "1.46 MB", "438 kB": three significant digits, decimal units. */
-export function formatBytes(bytes: number): string {
-	const units: [number, string][] = [
-		[1e9, 'GB'],
-		[1e6, 'MB'],
-		[1e3, 'kB']
-	];
-	for (const [size, unit] of units) if (bytes >= size) return `${trim(bytes / size)} ${unit}`;
-	return `${Math.round(bytes)} B`;
-}
-
-/** "61M", "3.5M", "11.7M" parameters. */
-export function formatParameters(n: number): string {
-	return `${trim(n / 1e6)}M`;
-}
-
-/** Three significant digits without trailing zeros: 552, 46.8, 1.46, 0.438. */
-function trim(x: number): string {
-	return String(Number(x.toPrecision(3)));
-}
+/**
+ * "552 MB", "46.8 MB", "1.46 MB", "438 kB": SI units (1 MB = 10⁶ bytes, as the page says),
+ * three significant digits; "61M", "3.5M", "11.7M" parameters. The notebook's one set of
+ * formatters, $lib/format.
+ */
+export { formatBytes, formatCompact as formatParameters } from '$lib/format';
 
 /** The slider position of a bit width (log2) and back. */
 export function positionOf(bits: number): number {
@@ -127,7 +114,7 @@ export function energyRatio(a: string, b: string): number {
 
 /** "0.03 pJ", "3.7 pJ", "640 pJ". */
 export function formatPj(pj: number): string {
-	return `${Number(pj.toPrecision(3))} pJ`;
+	return `${formatSignificant(pj, 3)} pJ`;
 }
 
 // ---------------------------------------------------------------------------

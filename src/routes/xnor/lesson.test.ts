@@ -239,7 +239,7 @@ describe('the live network', () => {
 		expect(formatMs(1.234)).toBe('1.23 ms');
 		expect(formatMs(0.0123)).toBe('12.3 µs');
 		expect(formatNum(0.012345)).toBe('0.0123');
-		expect(formatNum(1e-5)).toBe('1.00e-5');
+		expect(formatNum(1e-5)).toBe('1.00e−5');
 		expect(formatNum(Infinity)).toBe('∞');
 	});
 });

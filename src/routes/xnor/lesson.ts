@@ -454,21 +454,5 @@ export function timingRatio(timings: readonly Timing[], fast = 'binary', slow = 
 	return s.msPerBatch / f.msPerBatch;
 }
 
-/** A duration in milliseconds with about three significant digits. */
-export function formatMs(ms: number): string {
-	if (!Number.isFinite(ms)) return '–';
-	if (ms >= 100) return `${ms.toFixed(0)} ms`;
-	if (ms >= 10) return `${ms.toFixed(1)} ms`;
-	if (ms >= 1) return `${ms.toFixed(2)} ms`;
-	return `${(ms * 1000).toPrecision(3)} µs`;
-}
-
-/** A number to a few significant digits for error readouts (1.23, 0.0456, 1.2e-5). */
-export function formatNum(x: number): string {
-	if (!Number.isFinite(x)) return x > 0 ? '∞' : '–';
-	const a = Math.abs(x);
-	if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
-	return Number(x.toPrecision(3)).toString();
-}
-
-export const pct = (x: number | undefined | null): string => (x === undefined || x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+// The page's names for the notebook's formatters (see $lib/format).
+export { formatDuration as formatMs, formatNumber as formatNum, formatPercent as pct } from '$lib/format';
