@@ -170,6 +170,32 @@ describe('LiveRun', () => {
 		expect(client().step).toBe(at + 3);
 	});
 
+	it('steps all n even when the worker rests mid-way to evaluate (a figure asked it something)', async () => {
+		// Enough test points that an evaluation takes several slices of the worker.
+		const big = moons();
+		const { run, client } = make({ request: () => ({ ...big, data: { kind: 'synthetic', name: 'moons', noise: 0.1, n: 40000, seed: 1 } }) });
+		run.seen('fig', true);
+		await until(() => client().step > 5, 'training');
+		run.seen('fig', false);
+		run.pause();
+		const at = await settledStep(client());
+		run.step(400);
+		// Questions while it steps: each makes the worker rest for an evaluation, and a snapshot
+		// then says it is not running before it goes on with the steps.
+		const asked: Promise<unknown>[] = [];
+		for (let i = 0; i < 40 && client().step < at + 400; i++) {
+			asked.push(client().evaluateQuantized('binary', [1, 2, 3, 4, 5, 6, 8, 12, 16, 32]).catch(() => {}));
+			await sleep(10);
+			flushSync();
+		}
+		await Promise.all(asked);
+		await until(() => client().step === at + 400 && client().status === 'paused', 'all the steps').catch((e) => {
+			throw new Error(`${e.message}: at ${at}, step ${client().step}, status ${client().status}, phase ${run.phase}`);
+		});
+		expect(run.paused).toBe(true);
+		expect(run.phase).toBe('paused');
+	});
+
 	it('finishes at the budget, says so, and Replay gives the same numbers again', async () => {
 		const { run, client, workers } = make({ request: () => moons(60) });
 		run.seen('fig', true);

@@ -80,6 +80,8 @@ export class LiveRun {
 	#budget = $state(Infinity);
 	/** Step(n) in flight: the run shows 'running' but must not be paused for being unwanted. */
 	#stepping = false;
+	/** The step Step(n) trains to: the worker may rest mid-way (to evaluate) and then go on. */
+	#stepUntil = 0;
 	readonly #opts: LiveRunOptions;
 
 	constructor(opts: LiveRunOptions) {
@@ -125,7 +127,9 @@ export class LiveRun {
 			const want = this.wantsToRun;
 			const ready = c.data !== null;
 			untrack(() => {
-				if (status !== 'running') this.#stepping = false;
+				// A resting worker has finished the steps asked for, unless it rested to answer a
+				// question (a test or quantised evaluation) and has steps left to train.
+				if (status !== 'running' && c.step >= this.#stepUntil) this.#stepping = false;
 				if (status === 'running' && !want && !this.#stepping) c.pause();
 				else if (status === 'paused' && want && ready) c.play();
 			});
@@ -209,12 +213,14 @@ export class LiveRun {
 
 	play(): void {
 		this.paused = false;
+		this.#stepping = false;
 		const c = this.client;
 		if (c?.status === 'paused' && !this.finished) c.play();
 	}
 
 	pause(): void {
 		this.paused = true;
+		this.#stepping = false;
 		if (this.client?.status === 'running') this.client.pause();
 	}
 
@@ -224,6 +230,7 @@ export class LiveRun {
 		if (!c || (c.status !== 'paused' && c.status !== 'running') || this.finished) return;
 		this.paused = true;
 		this.#stepping = true;
+		this.#stepUntil = Math.min(c.step + n, this.#budget);
 		c.stepBy(n);
 	}
 
@@ -235,6 +242,7 @@ export class LiveRun {
 	reset(): void {
 		const c = this.client;
 		if (!c) return;
+		this.#stepping = false;
 		if (this.finished || c.models.some((m) => m.status === 'diverged')) this.paused = false;
 		if (c.status === 'crashed' || (c.status === 'error' && c.errorKind !== 'internal')) c.restart();
 		else c.reset();
@@ -243,6 +251,7 @@ export class LiveRun {
 	#start(c: TrainingClient, r: RunRequest): void {
 		this.#opts.onstart?.();
 		this.#started = true;
+		this.#stepping = false;
 		this.#budget = r.options?.maxSteps ?? Infinity;
 		c.start({ ...r, options: { ...r.options, autoplay: this.wantsToRun } });
 	}
