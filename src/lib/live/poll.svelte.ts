@@ -39,11 +39,15 @@ export function poll<T>(run: LiveRun, opts: PollOptions<T>): Poll<T> {
 	let value = $state.raw<T | null>(null);
 	let error = $state<string | null>(null);
 	let data: unknown = null;
+	// Whether the run can be asked, as a boolean: a run that rests a moment mid-step (to answer
+	// this very question) must not restart the loop, which would ask again at once.
+	const ready = $derived.by(() => {
+		const status = run.client?.status;
+		return status === 'running' || status === 'paused';
+	});
 
 	$effect(() => {
 		const c = run.client;
-		const status = c?.status;
-		const ready = status === 'running' || status === 'paused';
 		// A new run: the old answer describes a network that is gone.
 		if (c?.data !== data) {
 			data = c?.data ?? null;
