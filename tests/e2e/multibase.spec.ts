@@ -2,20 +2,27 @@
  * The multibase lesson, driven as a reader would: the weights and activations come
  * from the five networks training in the real worker, the fits from the real engine.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
 const num = async (page: Page, id: string) => readNumber(await text(page, id));
+/**
+ * A figure's own control by its label. Each live figure's share panel (closed, so not visible)
+ * lists the same controls under the same labels, as checkboxes that hide them in a link.
+ */
+const control = (page: Page, label: string): Locator => page.getByLabel(label).filter({ visible: true });
 const IDS = ['float', 'mb11', 'mb31', 'mb33', 'mb55'];
 
-/** Pause the run (the frontier's Play toggle), so the weights the figures show stop changing. */
+/** Pause the run (the frontier's play toggle, named Pause while it trains), so the weights the figures show stop changing. */
 async function pause(page: Page): Promise<void> {
-	const play = page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
-	await play.scrollIntoViewIfNeeded();
-	await expect(play).toHaveAttribute('aria-pressed', 'true', { timeout: 60_000 });
-	await play.click();
-	await expect(play).toHaveAttribute('aria-pressed', 'false');
+	const controls = page.locator('figure').filter({ has: page.getByTestId('frontier-table') }).getByRole('group', { name: /Controls for training/ });
+	const toggle = (name: string) => controls.getByRole('button', { name, exact: true });
+	await controls.scrollIntoViewIfNeeded();
+	await expect(toggle('Pause')).toBeVisible({ timeout: 60_000 });
+	await toggle('Pause').click();
+	await expect(toggle('Play')).toBeVisible();
+	await expect(toggle('Pause')).toHaveCount(0);
 }
 
 test('the M slider changes the approximation and its error readout', async ({ page }) => {
@@ -88,8 +95,8 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('4');
 	await expect(page.getByRole('slider', { name: 'Hidden unit' })).toHaveValue('7');
 	await expect(page.getByRole('slider', { name: 'Activation bases N (initial staircase)' })).toHaveValue('2');
-	await expect(page.getByLabel('Weights of')).toHaveValue('mb33');
-	await expect(page.getByLabel('Inputs and learned bases of')).toHaveValue('mb55');
+	await expect(control(page, 'Weights of')).toHaveValue('mb33');
+	await expect(control(page, 'Inputs and learned bases of')).toHaveValue('mb55');
 	await expect(page.getByTestId('price-wbits-1')).toHaveText('4 (32)');
 	// The run has loaded (so navigating away aborts no request of the worker).
 	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
@@ -106,7 +113,7 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await page.goto('/multibase?m=banana&wnet=bogus&unit=99');
 	await expect(page.getByRole('status').filter({ hasText: /m|wnet|unit/ }).first()).toBeVisible();
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('3');
-	await expect(page.getByLabel('Weights of')).toHaveValue('float');
+	await expect(control(page, 'Weights of')).toHaveValue('float');
 	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 	await snap(page, 'multibase-url-notice');

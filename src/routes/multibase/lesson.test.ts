@@ -173,7 +173,7 @@ describe('the price', () => {
 
 describe('the frontier', () => {
 	it('one run, five networks, the same seed, a fixed step budget', () => {
-		const r = runRequest(4, '/data/mnist.bin', false);
+		const r = runRequest(4, '/data/mnist.bin');
 		expect(r.models.map((m) => m.id)).toEqual(['float', 'mb11', 'mb31', 'mb33', 'mb55']);
 		expect(r.models.every((m) => m.config.seed === 4)).toBe(true);
 		expect(r.options?.maxSteps).toBe(STEPS);

@@ -107,7 +107,7 @@ export function specOf(net: FrontierNet): MlpSpec {
 export const lrOf = (net: FrontierNet): number => (net.M === null ? 1e-3 : 1e-2);
 
 /** One run with all five networks, trained round-robin on the same digits and seed, STEPS steps each. */
-export function runRequest(seed: number, mnistUrl: string, autoplay: boolean): RunRequest {
+export function runRequest(seed: number, mnistUrl: string): RunRequest {
 	return {
 		data: { kind: 'mnist', seed, url: mnistUrl },
 		models: FRONTIER.map((net) => ({
@@ -115,7 +115,7 @@ export function runRequest(seed: number, mnistUrl: string, autoplay: boolean): R
 			label: net.M === null ? 'float network' : `${net.label} network`,
 			config: { model: mlpConfig(specOf(net)), optimizer: { type: 'adam', lr: lrOf(net) }, batchSize: BATCH, seed }
 		})),
-		options: { histogramBins: 0, evalEvery: 125, samples: 0, autoplay, maxSteps: STEPS }
+		options: { histogramBins: 0, evalEvery: 125, samples: 0, maxSteps: STEPS }
 	};
 }
 
@@ -367,10 +367,17 @@ export interface ModelProgress {
 	test: { step: number; accuracy: number } | null;
 }
 
+/** The frontier networks' costs: fixed by their shapes, so worked out once (the rows are rebuilt as they train). */
+let frontierCosts: ReadonlyMap<string, NetCost> | null = null;
+function frontierCost(net: FrontierNet): NetCost {
+	frontierCosts ??= new Map(FRONTIER.map((n) => [n.id, netCost(specOf(n))]));
+	return frontierCosts.get(net.id) ?? netCost(specOf(net));
+}
+
 export function frontierRows(models: readonly ModelProgress[]): FrontierRow[] {
 	return FRONTIER.map((net) => {
 		const m = models.find((x) => x.id === net.id);
-		const cost = netCost(specOf(net));
+		const cost = frontierCost(net);
 		const acc = m?.test && Number.isFinite(m.test.accuracy) ? m.test.accuracy : null;
 		return {
 			id: net.id,

@@ -3,6 +3,7 @@ import { ESTIMATOR_NAMES, Trainer, estimator, makeSynthetic, validateTrainConfig
 import {
 	BOP_ID,
 	DATA,
+	MAX_STEPS,
 	STE_ID,
 	SIZES,
 	TRUE_ID,
@@ -58,7 +59,7 @@ describe('estimatorCurve', () => {
 
 describe('runRequest', () => {
 	it('puts three networks on one data set and seed, differing only in estimator and optimiser', () => {
-		const r = runRequest(choice, false);
+		const r = runRequest(choice);
 		expect(r.data).toEqual({ kind: 'synthetic', name: DATA.name, noise: DATA.noise, n: DATA.n, seed: 1 });
 		expect(r.models.map((m) => m.id)).toEqual([TRUE_ID, STE_ID, BOP_ID]);
 		const [t, s, b] = r.models.map((m) => validateTrainConfig(m.config));
@@ -75,11 +76,11 @@ describe('runRequest', () => {
 			expect(dense.every((l) => l.weights === 'binary')).toBe(true);
 			expect(dense.map((l) => l.input)).toEqual(['float', 'sign', 'sign']);
 		}
-		expect(r.options?.autoplay).toBe(false);
+		expect(r.options?.maxSteps).toBe(MAX_STEPS);
 	});
 
 	it('passes SwishSign beta, the latent clip and the seed through', () => {
-		const r = runRequest({ ...choice, est: 'swishsign', beta: 12, lclip: false, seed: 7 }, true);
+		const r = runRequest({ ...choice, est: 'swishsign', beta: 12, lclip: false, seed: 7 });
 		const s = validateTrainConfig(r.models[1].config);
 		expect(s.model).toMatchObject({ estimator: 'swishsign', swishBeta: 12 });
 		expect(s.latentClip).toBe(false);
@@ -88,7 +89,7 @@ describe('runRequest', () => {
 	});
 
 	it('builds networks the engine trains: the true derivative never flips a sign, clipped does', () => {
-		const r = runRequest(choice, false);
+		const r = runRequest(choice);
 		const data = makeSynthetic(DATA.name, { n: DATA.n, noise: DATA.noise, seed: 1 });
 		const [t, s] = [r.models[0], r.models[1]].map((m) => new Trainer(m.config, data, { histogramBins: 0 }));
 		let flipsTrue = 0, flipsSte = 0;

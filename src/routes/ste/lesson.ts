@@ -134,9 +134,10 @@ export const BOP_ID = 'bop';
  * One run, three networks on the same data and seed (so the same initial weights):
  * the true derivative with Adam, the chosen estimator with Adam (latent weights,
  * optionally clipped), and the chosen estimator with Bop (signs flipped directly;
- * its batch-norm parameters use Adam at the same lr, as Larq pairs them).
+ * its batch-norm parameters use Adam at the same lr, as Larq pairs them). The page's
+ * LiveRun stops it at MAX_STEPS (options.maxSteps) and decides when it plays.
  */
-export function runRequest(c: RunChoice, autoplay: boolean): RunRequest {
+export function runRequest(c: RunChoice): RunRequest {
 	const train = (est: EstimatorName, optimizer: TrainConfig['optimizer']): TrainConfig => ({
 		model: mlpConfig(networkSpec(est, c.beta)),
 		optimizer,
@@ -152,7 +153,7 @@ export function runRequest(c: RunChoice, autoplay: boolean): RunRequest {
 			{ id: STE_ID, label: `Straight-through: ${ESTIMATOR_LABELS[c.est]}`, config: train(c.est, adam) },
 			{ id: BOP_ID, label: 'Bop', config: train(c.est, { type: 'bop', lr: 0.01, gamma: Number(c.gamma), tau: Number(c.tau) }) }
 		],
-		options: { histogramBins: HISTOGRAM_BINS, evalEvery: EVAL_EVERY, boundaryResolution: BOUNDARY_RES, samples: 0, autoplay, maxSteps: MAX_STEPS }
+		options: { histogramBins: HISTOGRAM_BINS, evalEvery: EVAL_EVERY, boundaryResolution: BOUNDARY_RES, samples: 0, maxSteps: MAX_STEPS }
 	};
 }
 
