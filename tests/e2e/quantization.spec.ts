@@ -8,10 +8,19 @@ import { expect, readNumber, snap, test } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
 const num = async (page: Page, id: string) => readNumber(await text(page, id));
+/** The live figure (the run trains while it is on screen). */
+const figure = (page: Page) => page.locator('figure#k-bits');
+
+/** Wait until the page is live: hydrated (a slider moved before that would be lost) and the run loaded. */
+async function ready(page: Page): Promise<void> {
+	await expect(figure(page).getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: /^(Play|Pause)$/ })).toBeEnabled({ timeout: 60_000 });
+}
+
 const staircasePath = (page: Page) => page.getByTestId('staircase').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
 
 test('the bit width changes the staircase, the level count and the error', async ({ page }) => {
 	await page.goto('/quantization');
+	await ready(page);
 	const bits = page.getByRole('slider', { name: 'Bits', exact: true });
 	await expect(page.getByTestId('level-count')).toHaveText('7');
 	const before = { path: await staircasePath(page), mse: await text(page, 'mse'), sqnr: await num(page, 'sqnr') };
@@ -33,7 +42,7 @@ test('the bit width changes the staircase, the level count and the error', async
 
 test('the live network trains, and its accuracy at k bits follows the slider', async ({ page }) => {
 	await page.goto('/quantization?bits=8');
-	await page.locator('#network').scrollIntoViewIfNeeded();
+	await figure(page).scrollIntoViewIfNeeded();
 	// It trains: the step count rises and the float test accuracy climbs well above chance.
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(300);
 	await expect.poll(() => num(page, 'float-acc'), { timeout: 60_000 }).toBeGreaterThan(85);
@@ -56,11 +65,13 @@ test('the live network trains, and its accuracy at k bits follows the slider', a
 
 test('pause stops the training, and a width not measured yet is measured on request', async ({ page }) => {
 	await page.goto('/quantization');
-	await page.locator('#network').scrollIntoViewIfNeeded();
+	await figure(page).scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(100);
-	const play = page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
-	await play.click();
-	await expect(play).toHaveAttribute('aria-pressed', 'false');
+	const controls = figure(page).getByRole('group', { name: /Controls for training/ });
+	// The toggle is named by what it does: Pause while training, then Play.
+	await controls.getByRole('button', { name: 'Pause', exact: true }).click();
+	await expect(controls.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+	await expect(controls.getByRole('button', { name: 'Pause', exact: true })).toHaveCount(0);
 	// Resting: the accuracy is measured at the step where it stopped.
 	await expect.poll(async () => (await num(page, 'eval-step')) === (await num(page, 'step')), { timeout: 30_000 }).toBe(true);
 	const paused = await num(page, 'step');
@@ -76,7 +87,7 @@ test('has no serious accessibility violation once trained (light and dark)', asy
 	const { readFileSync } = await import('node:fs');
 	const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 	await page.goto('/quantization?quantizer=ternary');
-	await page.locator('#network').scrollIntoViewIfNeeded();
+	await figure(page).scrollIntoViewIfNeeded();
 	await expect.poll(() => num(page, 'eval-step'), { timeout: 60_000 }).toBeGreaterThan(0);
 	await page.addScriptTag({ content: axeSource });
 	for (const scheme of ['light', 'dark'] as const) {

@@ -139,7 +139,7 @@ test('the live network trains, its weights show the scale factors, and its infer
 
 	// The scale-factor figure reads the trained binary network's latent weights and layer-2 inputs
 	// from the worker (after some training: at step 0 batch norm has no statistics yet).
-	await page.locator('#figure-2').scrollIntoViewIfNeeded();
+	await page.locator('#alpha-beta').scrollIntoViewIfNeeded();
 	const inspectedStep = async () => parseInt((await text(page, 'scales-step')).replace(/^Step (\d+):.*$/s, '$1'), 10);
 	await expect.poll(inspectedStep, { timeout: 60_000 }).toBeGreaterThanOrEqual(60);
 	await expect(page.getByTestId('scales-step')).toContainText('layer 2');
@@ -178,9 +178,9 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await ready(page);
 	await expect(page.getByRole('slider', { name: 'Vector length n' })).toHaveValue('50');
 	await expect(page.getByLabel('Vector seed')).toHaveValue('7');
-	await expect(page.getByLabel('Layer', { exact: true })).toHaveValue('1');
-	await expect(page.getByLabel('Hidden width')).toHaveValue('128');
-	await expect(page.getByLabel('Pixels into the first layer')).toHaveValue('sign');
+	await expect(page.getByRole('combobox', { name: 'Layer', exact: true })).toHaveValue('1');
+	await expect(page.getByRole('combobox', { name: 'Hidden width' })).toHaveValue('128');
+	await expect(page.getByRole('combobox', { name: 'Pixels into the first layer' })).toHaveValue('sign');
 	await expect(page.getByTestId('dot-n')).toHaveText('50');
 	const flipped = await signs(vectorX(page));
 	await checkDot(page);
@@ -210,7 +210,7 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await expect(notice).toBeVisible();
 	await expect(notice).toContainText('banana');
 	await expect(page.getByRole('slider', { name: 'Vector length n' })).toHaveValue('40');
-	await expect(page.getByLabel('Hidden width')).toHaveValue('256');
+	await expect(page.getByRole('combobox', { name: 'Hidden width' })).toHaveValue('256');
 	await checkDot(page);
 	await ready(page);
 	await snap(page, 'xnor-url-notice');

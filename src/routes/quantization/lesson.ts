@@ -149,6 +149,8 @@ export function trainConfig(seed: number): TrainConfig {
 
 /** Steps the live network trains for (20 epochs of 8,000 digits at batch 64). */
 export const MAX_STEPS = 2500;
+/** Steps between two quantized evaluations of the live network while it trains. */
+export const EVAL_EVERY = 250;
 /** Histogram bins the worker sends (over [-1, 1]); the page crops and merges them. */
 export const HISTOGRAM_BINS = 400;
 
@@ -198,5 +200,3 @@ export function accuracyAt(results: readonly QuantizedResult[] | null, bits: num
 	return results?.find((r) => r.bits === bits)?.accuracy;
 }
 
-// The page's names for the notebook's one set of formatters (bytes in SI units: see $lib/format).
-export { formatBytes, formatCount, formatPercent, formatSci } from '$lib/format';

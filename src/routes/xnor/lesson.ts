@@ -368,7 +368,8 @@ export function networkSpec(width: number, pixels: 'float' | 'sign'): MlpSpec {
 	};
 }
 
-export function runRequest(width: number, pixels: 'float' | 'sign', seed: number, mnistUrl: string, autoplay: boolean): RunRequest {
+/** The binary network and its float twin on the digits; the page's LiveRun stops them at MAX_STEPS. */
+export function runRequest(width: number, pixels: 'float' | 'sign', seed: number, mnistUrl: string): RunRequest {
 	const spec = networkSpec(width, pixels);
 	const train = (s: MlpSpec, lr: number) => ({ model: mlpConfig(s), optimizer: { type: 'adam', lr } as const, batchSize: 64, seed });
 	return {
@@ -377,7 +378,7 @@ export function runRequest(width: number, pixels: 'float' | 'sign', seed: number
 			{ id: 'binary', label: 'Binary network', config: train(spec, 1e-2) },
 			{ id: 'float', label: 'Float twin', config: train(floatTwin(spec), 1e-3) }
 		],
-		options: { histogramBins: 0, evalEvery: 50, samples: 0, autoplay, maxSteps: MAX_STEPS }
+		options: { histogramBins: 0, evalEvery: 50, samples: 0, maxSteps: MAX_STEPS }
 	};
 }
 
@@ -454,5 +455,3 @@ export function timingRatio(timings: readonly Timing[], fast = 'binary', slow = 
 	return s.msPerBatch / f.msPerBatch;
 }
 
-// The page's names for the notebook's formatters (see $lib/format).
-export { formatDuration as formatMs, formatNumber as formatNum, formatPercent as pct } from '$lib/format';
