@@ -8,15 +8,17 @@ import { expect, readNumber, snap, test } from './fixtures';
 
 const num = async (page: Page, id: string) => readNumber(await page.getByTestId(id).textContent());
 const stepOf = (page: Page) => num(page, 'step');
-const play = (page: Page) => page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: 'Play' });
+/** The play toggle, named by what it does: Play, Pause, or Replay once finished. */
+const play = (page: Page) => page.getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: /^(Play|Pause|Replay)$/ });
 
 async function waitForStep(page: Page, atLeast: number): Promise<void> {
 	await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(atLeast);
 }
 
 async function pause(page: Page): Promise<void> {
-	if ((await play(page).getAttribute('aria-pressed')) === 'true') await play(page).click();
-	await expect(play(page)).toHaveAttribute('aria-pressed', 'false');
+	await expect(play(page)).toHaveText(/Pause|Play/);
+	if ((await play(page).textContent())?.includes('Pause')) await play(page).click();
+	await expect(play(page)).toHaveAccessibleName('Play');
 }
 
 test('trains live: the loss falls and the accuracy rises', async ({ page }) => {
