@@ -215,6 +215,79 @@ describe('Dense, binary modes', () => {
 	});
 });
 
+describe('Dense against a plain reference, every weight x input mode', () => {
+	const weightModes: WeightMode[] = ['float', 'binary', 'scaled', 'multibase'];
+	const inputModes: InputMode[] = ['float', 'sign', 'multibase'];
+
+	/**
+	 * y_br = Σ_i Σ_n c_i β_n Σ_c B_i[r, c] A_n[b, c], computed here from the definitions in
+	 * float64 and independently of the layer: g(W) is W, sign(W), α_r sign(W) with
+	 * α_r = mean_c |W_rc|, or Σ_i α_i B_i (ABC-Net's bases); f(x) is x, sign(x) or
+	 * Σ_n β_n A_n(x) with A_n(x) = sign(x + v_n - 0.5).
+	 */
+	function reference(d: Dense, x: Float32Array, B: number): Float64Array {
+		const n = d.inSize, out = d.outSize, W = d.W.value;
+		const sgn = (v: number) => (v >= 0 ? 1 : -1);
+		// Weight side: a list of (scale per row, ±1 or real matrix).
+		const wTerms: { scale: (r: number) => number; M: (r: number, c: number) => number }[] = [];
+		if (d.weightMode === 'float') wTerms.push({ scale: () => 1, M: (r, c) => W[r * n + c] });
+		else if (d.weightMode === 'binary') wTerms.push({ scale: () => 1, M: (r, c) => sgn(W[r * n + c]) });
+		else if (d.weightMode === 'scaled') {
+			const alpha = (r: number) => {
+				let a = 0;
+				for (let c = 0; c < n; c++) a += Math.abs(W[r * n + c]);
+				return a / n;
+			};
+			wTerms.push({ scale: alpha, M: (r, c) => sgn(W[r * n + c]) });
+		} else {
+			const wb = weightBases(W, d.M);
+			for (let i = 0; i < d.M; i++) wTerms.push({ scale: () => Math.fround(wb.alphas[i]), M: (r, c) => wb.bases[i * W.length + r * n + c] });
+		}
+		// Input side: a list of (β_n, A_n).
+		const xTerms: { beta: number; A: (b: number, c: number) => number }[] = [];
+		if (d.inputMode === 'float') xTerms.push({ beta: 1, A: (b, c) => x[b * n + c] });
+		else if (d.inputMode === 'sign') xTerms.push({ beta: 1, A: (b, c) => sgn(x[b * n + c]) });
+		else
+			for (let k = 0; k < d.N; k++) {
+				const v = d.v!.value[k];
+				xTerms.push({ beta: d.beta!.value[k], A: (b, c) => (x[b * n + c] >= 0.5 - v ? 1 : -1) });
+			}
+		const y = new Float64Array(B * out);
+		for (let b = 0; b < B; b++)
+			for (let r = 0; r < out; r++) {
+				let s = d.b ? d.b.value[r] : 0;
+				for (const w of wTerms)
+					for (const t of xTerms) {
+						let dot = 0;
+						for (let c = 0; c < n; c++) dot += w.M(r, c) * t.A(b, c);
+						s += t.beta * w.scale(r) * dot;
+					}
+				y[b * out + r] = s;
+			}
+		return y;
+	}
+
+	it('forward equals Σ_n β_n α_r (B · A_n), packed and float paths, for β far from 1', () => {
+		const rng = createRng(21);
+		for (const weights of weightModes)
+			for (const input of inputModes)
+				for (const n of [13, 70]) {
+					const d = make(n, { weights, input, bases: 2, inputBases: 2 }, n + 1);
+					if (d.beta) d.beta.value.set([0.6, 0.05]);
+					const B = 3;
+					const x = randArray(rng, B * n, -1.2, 1.6);
+					const ref = reference(d, x, B);
+					for (const packed of [true, false]) {
+						const y = d.forward(x, B, { training: false, packed });
+						for (let i = 0; i < ref.length; i++) {
+							const tol = 1e-5 * (1 + Math.abs(ref[i]));
+							expect(Math.abs(y[i] - ref[i]), `${weights} x ${input}, n=${n}, packed=${packed}, y[${i}] = ${y[i]} vs ${ref[i]}`).toBeLessThan(tol);
+						}
+					}
+				}
+	});
+});
+
 describe('layer storage', () => {
 	const sum = (t: StoredTensor[], k: 'packedBytes' | 'floatBytes') => t.reduce((s, x) => s + x[k], 0);
 	const dense = (inSize: number, cfg: Partial<DenseConfig>) => layerStorage({ type: 'dense', units: 5, ...cfg }, 'd', inSize);

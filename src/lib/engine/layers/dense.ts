@@ -272,7 +272,9 @@ export class Dense implements Layer {
 		for (let r = 0; r < batch; r++) {
 			const o = r * out;
 			for (let j = 0; j < out; j++) {
-				const t = rs ? rs[j] * prod[o + j] : cf * prod[o + j];
+				// Scaled weights: c_{i,k} = beta_k alpha_r (issue 12: beta_k was dropped here). With
+				// sign inputs cf = 1, and (1 * alpha_r) * prod is alpha_r * prod to the bit.
+				const t = rs ? cf * rs[j] * prod[o + j] : cf * prod[o + j];
 				y[o + j] = first ? t : y[o + j] + t;
 			}
 		}
