@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Param } from './layers/types';
 import { clipLatent, createOptimizer } from './optim';
+import { createRng } from './rng';
+import { simdAdamAvailable } from './wasm/adam-simd';
 
 const param = (value: number[], grad: number[], role: Param['role'] = 'float'): Param => ({
 	name: 'p',
@@ -57,6 +59,38 @@ describe('optimisers', () => {
 		createOptimizer([w], { type: 'bop', lr: 0.01, gamma: 1e-3, tau: 1e-4 }).step(); // m = ±1e-3 > tau
 		// sign(w) m: 1e-3 for the first four (0 and -0 are +1), and (-1)(-1e-3) for the last: all flip.
 		expect(Array.from(w.value, Math.sign)).toEqual([-1, -1, -1, -1, 1]);
+	});
+
+	it('Adam on the WebAssembly kernel gives the JavaScript loop\'s weights to the bit, with the fused clip', () => {
+		expect(simdAdamAvailable()).toBe(true); // node 20 has SIMD: the comparison below must not be vacuous
+		const rng = createRng(3);
+		// Odd and tiny lengths exercise the kernel's padding; big gradients push latent weights past ±1.
+		const make = () => {
+			const r = createRng(5);
+			return [7, 1, 130, 4].map((n, k) => param(Array.from({ length: n }, () => r.uniform(-1.2, 1.2)), new Array(n).fill(0), k % 2 ? 'float' : 'latent'));
+		};
+		for (const type of ['adam', 'bop'] as const) {
+			const a = make(), b = make();
+			const oa = createOptimizer(a, { type, lr: 0.05 }, { clipLatent: true });
+			const ob = createOptimizer(b, { type, lr: 0.05 }, { clipLatent: true, kernel: 'js' });
+			for (let step = 0; step < 6; step++) {
+				for (let k = 0; k < a.length; k++)
+					for (let i = 0; i < a[k].grad.length; i++) a[k].grad[i] = b[k].grad[i] = rng.uniform(-3, 3) * (i % 5 === 0 ? 1e-6 : 1);
+				if (step === 2) a[0].grad[1] = b[0].grad[1] = NaN; // NaN stays NaN on both, clipped or not
+				oa.step();
+				ob.step();
+				for (let k = 0; k < a.length; k++) expect(Array.from(a[k].value), `${type}, step ${step}, param ${k}`).toEqual(Array.from(b[k].value));
+			}
+			if (type === 'adam') expect(a[0].value.every((w) => Number.isNaN(w) || Math.abs(w) <= 1)).toBe(true);
+		}
+	});
+
+	it('SGD clips latent weights in its own pass when asked, and float ones never', () => {
+		const l = param([0.95, -0.95], [-1, 1], 'latent');
+		const f = param([0.95], [-1]);
+		createOptimizer([l, f], { type: 'sgd', lr: 0.1 }, { clipLatent: true }).step();
+		expect(Array.from(l.value)).toEqual([1, -1]);
+		expect(f.value[0]).toBeCloseTo(1.05, 6);
 	});
 
 	it('clips latent weights to [-1, 1] and leaves float ones alone', () => {

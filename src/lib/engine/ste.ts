@@ -146,6 +146,16 @@ function makeEstimator(name: EstimatorName, opts: { beta?: number }): Estimator 
 	}
 }
 
+/**
+ * Whether `est.backward(x, dy)` is exactly `dy` for every x in [-1, 1]: true for the
+ * engine's own identity and clipped estimators. A caller that knows all its x lie in
+ * [-1, 1] (latent weights under latent clipping) may then skip the mask, which would
+ * copy dy bit for bit.
+ */
+export function stePassesWithinUnit(est: Estimator): boolean {
+	return builtin.has(est) && (est.name === 'identity' || est.name === 'clipped');
+}
+
 /** Bulk sign: out[i] = sign(x[i]) (+1 for x >= 0). Same length; out may be x. */
 export function signForward(x: Float32Array, out: Float32Array): void {
 	const n = x.length;
