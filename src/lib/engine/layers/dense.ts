@@ -29,6 +29,7 @@ import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
 import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
+import { simdSignRows } from '../wasm/signs-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 /** Weight-side quantities derived from the latent weights, cached until they change. */
@@ -68,6 +69,7 @@ export class Dense implements Layer {
 	private prepared: PreparedWeights | null = null;
 	/** sign(W) packed by rows, [out, wordsFor(in)] words, as of the last prepare or sync (latent weight modes). */
 	private signs: Uint32Array | null = null;
+	private signScratch: Uint32Array | null = null;
 	/** Latent weights with |w| <= 1 as of the last prepare or sync. */
 	private wInside = 0;
 	// Forward caches for backward.
@@ -163,7 +165,8 @@ export class Dense implements Layer {
 		}
 		const p = this.prepared;
 		const keep = this.weightMode === 'binary' && p !== null;
-		const r = syncSignRows(this.W.value, out, n, this.signs, keep ? p.bases[0] : null);
+		this.signScratch ??= new Uint32Array(this.signs.length);
+		const r = syncSignRows(this.W.value, out, n, this.signs, keep ? p.bases[0] : null, this.signScratch);
 		this.wInside = r.inside;
 		if (!keep) this.prepared = null;
 		return r;
@@ -484,26 +487,24 @@ function signRows(X: Float32Array, rows: number, cols: number, pm: Float32Array 
 /**
  * Re-derive the packed signs of W [rows, cols] over `words` (as {@link signRows} wrote
  * them) and count what changed; where `pm` (the ±1 floats of the same signs) is given,
- * rewrite only its elements whose sign flipped.
+ * rewrite only its elements whose sign flipped. The packing runs on the WebAssembly
+ * kernel where it can (`scratch` holds the JavaScript packing otherwise).
  */
-function syncSignRows(W: Float32Array, rows: number, cols: number, words: Uint32Array, pm: Float32Array | null): { flips: number; inside: number } {
+function syncSignRows(W: Float32Array, rows: number, cols: number, words: Uint32Array, pm: Float32Array | null, scratch: Uint32Array): { flips: number; inside: number } {
 	const wpr = wordsFor(cols);
-	let inside = 0, flips = 0;
+	const simd = simdSignRows(W, rows, cols);
+	const fresh = simd ? simd.words : scratch;
+	const inside = simd ? simd.inside : signRows(W, rows, cols, null, scratch);
+	let flips = 0;
 	for (let r = 0; r < rows; r++) {
 		for (let w = 0; w < wpr; w++) {
-			const c0 = w << 5, lim = Math.min(32, cols - c0), i0 = r * cols + c0;
-			let word = 0;
-			for (let b = 0; b < lim; b++) {
-				const v = W[i0 + b];
-				word |= +(v >= 0) << b;
-				inside += +(v <= 1) & +(v >= -1);
-			}
-			let changed = word ^ words[r * wpr + w];
+			const k = r * wpr + w, word = fresh[k];
+			let changed = word ^ words[k];
 			if (changed === 0) continue;
-			words[r * wpr + w] = word;
+			words[k] = word;
 			flips += popcount32(changed);
 			if (pm)
-				for (; changed !== 0; changed &= changed - 1) {
+				for (const i0 = r * cols + (w << 5); changed !== 0; changed &= changed - 1) {
 					const b = 31 - Math.clz32(changed & -changed);
 					pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
 				}
