@@ -24,10 +24,6 @@ export class BatchNorm implements Layer {
 	private xhat: Float32Array | null = null;
 	private dx: Float32Array | null = null;
 	private invStd: Float32Array;
-	/** Per-feature float64 sums (what the column loops kept in locals), reused between calls. */
-	private readonly acc1: Float64Array;
-	private readonly acc2: Float64Array;
-	private readonly acc3: Float64Array;
 	private lastBatch = 0;
 
 	constructor(
@@ -44,9 +40,6 @@ export class BatchNorm implements Layer {
 		this.runningMean = new Float32Array(inSize);
 		this.runningVar = new Float32Array(inSize).fill(1);
 		this.invStd = new Float32Array(inSize);
-		this.acc1 = new Float64Array(inSize);
-		this.acc2 = new Float64Array(inSize);
-		this.acc3 = new Float64Array(inSize);
 	}
 
 	invalidate(): void {}
@@ -69,31 +62,25 @@ export class BatchNorm implements Layer {
 		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		this.lastBatch = batch;
 		const mom = this.momentum;
-		// Row by row, features innermost: walking a column strides by f floats, which maps every
-		// row to the same few L1 sets. Each feature's sums still add rows 0..batch-1 in order.
-		const mu = this.acc1, v = this.acc2;
-		mu.fill(0);
-		v.fill(0);
-		for (let r = 0; r < batch; r++) for (let j = 0, o = r * f; j < f; j++) mu[j] += x[o + j];
-		for (let j = 0; j < f; j++) mu[j] /= batch;
-		for (let r = 0; r < batch; r++)
-			for (let j = 0, o = r * f; j < f; j++) {
-				const d = x[o + j] - mu[j];
-				v[j] += d * d;
-			}
-		const inv = this.acc3; // float64, as the normalisation uses it; invStd keeps it as float32 for backward
 		for (let j = 0; j < f; j++) {
-			inv[j] = 1 / Math.sqrt(v[j] / batch + this.epsilon);
-			this.invStd[j] = inv[j];
-			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu[j];
-			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v[j] / (batch - 1) : 0);
-		}
-		for (let r = 0; r < batch; r++)
-			for (let j = 0, o = r * f; j < f; j++) {
-				const h = (x[o + j] - mu[j]) * inv[j];
-				xhat[o + j] = h;
-				y[o + j] = g[j] * h + b[j];
+			let s = 0;
+			for (let r = 0; r < batch; r++) s += x[r * f + j];
+			const mu = s / batch;
+			let v = 0;
+			for (let r = 0; r < batch; r++) {
+				const d = x[r * f + j] - mu;
+				v += d * d;
 			}
+			const inv = 1 / Math.sqrt(v / batch + this.epsilon);
+			this.invStd[j] = inv;
+			for (let r = 0; r < batch; r++) {
+				const h = (x[r * f + j] - mu) * inv;
+				xhat[r * f + j] = h;
+				y[r * f + j] = g[j] * h + b[j];
+			}
+			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu;
+			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v / (batch - 1) : 0);
+		}
 		return y;
 	}
 
@@ -102,25 +89,20 @@ export class BatchNorm implements Layer {
 		const f = this.inSize, xhat = this.xhat;
 		const g = this.gamma.value, gg = this.gamma.grad, gb = this.beta.grad;
 		const dx = needDx ? (this.dx = reuse(this.dx, batch * f)) : null;
-		const sdy = this.acc1, sdyx = this.acc2;
-		sdy.fill(0);
-		sdyx.fill(0);
-		for (let r = 0; r < batch; r++)
-			for (let j = 0, o = r * f; j < f; j++) {
-				const d = dy[o + j];
-				sdy[j] += d;
-				sdyx[j] += d * xhat[o + j];
-			}
 		for (let j = 0; j < f; j++) {
-			gb[j] = sdy[j];
-			gg[j] = sdyx[j];
-		}
-		if (dx) {
-			// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
-			const k = this.acc3;
-			for (let j = 0; j < f; j++) k[j] = (g[j] * this.invStd[j]) / batch;
-			for (let r = 0; r < batch; r++)
-				for (let j = 0, o = r * f; j < f; j++) dx[o + j] = k[j] * (batch * dy[o + j] - sdy[j] - xhat[o + j] * sdyx[j]);
+			let sdy = 0, sdyx = 0;
+			for (let r = 0; r < batch; r++) {
+				const d = dy[r * f + j];
+				sdy += d;
+				sdyx += d * xhat[r * f + j];
+			}
+			gb[j] = sdy;
+			gg[j] = sdyx;
+			if (dx) {
+				// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
+				const k = (g[j] * this.invStd[j]) / batch;
+				for (let r = 0; r < batch; r++) dx[r * f + j] = k * (batch * dy[r * f + j] - sdy - xhat[r * f + j] * sdyx);
+			}
 		}
 		return dx;
 	}
