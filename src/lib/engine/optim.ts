@@ -19,6 +19,11 @@ export interface Optimizer {
 	step(): void;
 	/** Number of updates applied so far. */
 	readonly steps: number;
+	/**
+	 * Σ g² of each param's gradient (same order as the params) as read by the last step,
+	 * where the step's kernel summed it on the way (Adam on WebAssembly); NaN where it did not.
+	 */
+	readonly gradSquares: Float64Array;
 }
 
 export interface OptimizerOptions {
@@ -42,6 +47,7 @@ export interface OptimizerOptions {
  */
 export function createOptimizer(params: Param[], config: OptimizerConfig, opts: OptimizerOptions = {}): Optimizer {
 	let t = 0;
+	const gradSquares = new Float64Array(params.length).fill(NaN);
 	const clip = !!opts.clipLatent && config.type !== 'bop';
 	const clipIfLatent = (p: Param): void => {
 		if (clip && p.role === 'latent') clipLatent([p]);
@@ -51,6 +57,7 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 		const vel = params.map((p) => new Float32Array(p.value.length));
 		return {
 			config,
+			gradSquares,
 			get steps() {
 				return t;
 			},
@@ -81,6 +88,7 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 	);
 	return {
 		config,
+		gradSquares,
 		get steps() {
 			return t;
 		},
@@ -102,7 +110,7 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 					continue;
 				}
 				if (wasm) {
-					wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
+					gradSquares[k] = wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
 					continue;
 				}
 				// adam.wat does exactly these operations, in this order, two weights at a time.

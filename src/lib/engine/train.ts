@@ -87,6 +87,8 @@ export class Trainer {
 	private readonly by: Uint8Array;
 	private dLogits: Float32Array;
 	private readonly bins: number;
+	/** Index in model.params of each dense layer's weights. */
+	private readonly weightIndex: number[];
 
 	/** Throws ConfigError for a bad config or one that does not fit the data. */
 	constructor(config: TrainConfig, data: Dataset, opts: TrainerOptions = {}) {
@@ -113,6 +115,7 @@ export class Trainer {
 		this.by = new Uint8Array(B + 1);
 		this.dLogits = new Float32Array((B + 1) * data.numClasses);
 		this.bins = opts.histogramBins ?? 32;
+		this.weightIndex = this.model.dense.map((d) => this.model.params.indexOf(d.W));
 	}
 
 	/** Completed epochs (the fractional part is the progress through the current one). */
@@ -139,8 +142,12 @@ export class Trainer {
 		const dense = model.dense;
 		// Read before the update: the inputs of this step's forward pass.
 		const clipShares = dense.map((d) => d.inputClipShare());
-		const gradNorms = dense.map((d) => l2norm(d.W.grad));
 		this.optimizer.step();
+		// The Adam kernel summed each g² on its way through; other optimisers leave NaN, and we sum here.
+		const gradNorms = dense.map((d, k) => {
+			const sq = this.optimizer.gradSquares[this.weightIndex[k]];
+			return Number.isNaN(sq) ? l2norm(d.W.grad) : Math.sqrt(sq);
+		});
 		// Dense layers re-derive their signs (counting flips against the ones this step's forward
 		// pass used, and the latent weights within [-1, 1]) in one pass; the rest drop their caches.
 		const synced = model.layers.map((l) => (l instanceof Dense ? l.syncLatent() : (l.invalidate(), null)));

@@ -502,9 +502,15 @@ function syncSignRows(W: Float32Array, rows: number, cols: number, words: Uint32
 			let changed = word ^ words[k];
 			if (changed === 0) continue;
 			words[k] = word;
-			flips += popcount32(changed);
-			if (pm)
-				for (const i0 = r * cols + (w << 5); changed !== 0; changed &= changed - 1) {
+			const count = popcount32(changed);
+			flips += count;
+			if (!pm) continue;
+			const i0 = r * cols + (w << 5);
+			if (count > 6) {
+				// Early in training most words change in many places: rewrite the word's floats outright.
+				for (let b = 0, lim = Math.min(32, cols - (w << 5)); b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
+			} else
+				for (; changed !== 0; changed &= changed - 1) {
 					const b = 31 - Math.clz32(changed & -changed);
 					pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
 				}

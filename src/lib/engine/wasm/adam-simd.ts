@@ -13,7 +13,7 @@ import { growTo } from './memory';
 type AdamKernel = (
 	w: number, g: number, m: number, s: number, pairs: number,
 	b1: number, omb1: number, b2: number, omb2: number, lr: number, c1: number, c2: number, eps: number, clip: number
-) => void;
+) => number;
 
 let tried = false;
 let compiled: WebAssembly.Module | null = null;
@@ -77,15 +77,18 @@ export class AdamState {
 	/**
 	 * One Adam step of parameter k: w, g of length sizes[k]; c1 = 1 - b1^t, c2 = 1 - b2^t.
 	 * With `clip`, w is then clipped to [-1, 1] in the same pass.
+	 *
+	 * @returns Σ g_i², read on the way (the kernel's lane order: even and odd i, then added)
 	 */
-	step(k: number, w: Float32Array, g: Float32Array, b1: number, b2: number, lr: number, c1: number, c2: number, eps: number, clip: boolean): void {
+	step(k: number, w: Float32Array, g: Float32Array, b1: number, b2: number, lr: number, c1: number, c2: number, eps: number, clip: boolean): number {
 		const n = this.sizes[k], o = this.offsets[k], h = this.f32, S = this.scratch;
 		h.set(w, 0);
 		h.set(g, S);
 		// Zero the scratch tail: its lanes then compute finite values (no NaN traps, no stray state).
 		h.fill(0, n, padded(n));
 		h.fill(0, S + n, S + padded(n));
-		this.kernel(0, S * 4, o * 4, (o + padded(n)) * 4, padded(n) >>> 1, b1, 1 - b1, b2, 1 - b2, lr, c1, c2, eps, clip ? 1 : 0);
+		const sq = this.kernel(0, S * 4, o * 4, (o + padded(n)) * 4, padded(n) >>> 1, b1, 1 - b1, b2, 1 - b2, lr, c1, c2, eps, clip ? 1 : 0);
 		w.set(h.subarray(0, n));
+		return sq;
 	}
 }
