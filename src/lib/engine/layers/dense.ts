@@ -272,7 +272,11 @@ export class Dense implements Layer {
 		if (this.inputMode === 'sign') {
 			xe = this.xe = reuse(this.xe, batch * n);
 			// One pass: the ±1 floats (for dL/dW), their packed rows (for the product) and the clip share.
-			this.xInside = signRows(x, batch, n, xe, packed ? this.xPacked[0] : null);
+			const simd = packed ? simdSignRows(x, batch, n, xe) : null;
+			if (simd) {
+				this.xPacked[0].set(simd.words);
+				this.xInside = simd.inside;
+			} else this.xInside = signRows(x, batch, n, xe, packed ? this.xPacked[0] : null);
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, batch * n);
 			this.xBases = reuse(this.xBases, this.N * batch * n);
