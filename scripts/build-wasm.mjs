@@ -31,8 +31,7 @@ export const MODULES = [
 	{ file: 'gemm.wat', name: 'GEMM', features: { simd: true } },
 	{ file: 'bits.wat', name: 'BITS', features: { simd: true } },
 	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } },
-	{ file: 'adam.wat', name: 'ADAM', features: { simd: true } },
-	{ file: 'signs.wat', name: 'SIGNS', features: { simd: true } }
+	{ file: 'train.wat', name: 'TRAIN', features: { simd: true } }
 ];
 export const OUT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.generated.ts');
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Param } from './layers/types';
 import { clipLatent, createOptimizer } from './optim';
 import { createRng } from './rng';
-import { simdAdamAvailable } from './wasm/adam-simd';
+import { packRows } from './bits';
+import { simdTrainAvailable } from './wasm/train-simd';
 
 const param = (value: number[], grad: number[], role: Param['role'] = 'float'): Param => ({
 	name: 'p',
@@ -62,7 +63,7 @@ describe('optimisers', () => {
 	});
 
 	it('Adam on the WebAssembly kernel gives the JavaScript loop\'s weights to the bit, with the fused clip', () => {
-		expect(simdAdamAvailable()).toBe(true); // node 20 has SIMD: the comparison below must not be vacuous
+		expect(simdTrainAvailable()).toBe(true); // node 20 has SIMD: the comparison below must not be vacuous
 		const rng = createRng(3);
 		// Odd and tiny lengths exercise the kernel's padding; big gradients push latent weights past ±1.
 		const make = () => {
@@ -90,6 +91,20 @@ describe('optimisers', () => {
 			}
 			if (type === 'adam') expect(a[0].value.every((w) => Number.isNaN(w) || Math.abs(w) <= 1)).toBe(true);
 		}
+	});
+
+	it('Adam on WebAssembly packs the signs of the latent params asked for, as packRows does', () => {
+		const rng = createRng(4);
+		const w = param(Array.from({ length: 5 * 37 }, () => rng.uniform(-1.1, 1.1)), Array.from({ length: 5 * 37 }, () => rng.uniform(-1, 1)), 'latent');
+		const f = param([0.5, -0.5], [1, 1]);
+		const o = createOptimizer([f, w], { type: 'adam', lr: 0.3 }, { clipLatent: false, packSigns: new Map([[w, { rows: 5, cols: 37 }]]) });
+		o.step();
+		const got = o.packedSigns(w)!;
+		expect(Array.from(got.words)).toEqual(Array.from(packRows(w.value, 5, 37)));
+		expect(got.inside).toBe(Array.from(w.value).filter((v) => Math.abs(v) <= 1).length);
+		expect(got.inside).toBeLessThan(w.value.length); // unclipped: some left [-1, 1]
+		expect(o.packedSigns(f)).toBeNull();
+		expect(createOptimizer([w], { type: 'adam', lr: 0.1 }, { kernel: 'js', packSigns: new Map([[w, { rows: 5, cols: 37 }]]) }).packedSigns(w)).toBeNull();
 	});
 
 	it('SGD clips latent weights in its own pass when asked, and float ones never', () => {

@@ -11,7 +11,7 @@
  */
 import type { OptimizerConfig } from './config';
 import type { Param } from './layers/types';
-import { AdamState, simdAdamAvailable } from './wasm/adam-simd';
+import { AdamState, simdTrainAvailable, type PackedSigns } from './wasm/train-simd';
 
 export interface Optimizer {
 	readonly config: OptimizerConfig;
@@ -24,6 +24,12 @@ export interface Optimizer {
 	 * where the step's kernel summed it on the way (Adam on WebAssembly); NaN where it did not.
 	 */
 	readonly gradSquares: Float64Array;
+	/**
+	 * The signs of a param named in {@link OptimizerOptions.packSigns}, packed by the last
+	 * step while the updated values were in the kernel's memory (Adam on WebAssembly), and
+	 * the count of |w| <= 1; null where the step did not pack them. Valid until the next step.
+	 */
+	packedSigns(p: Param): PackedSigns | null;
 }
 
 export interface OptimizerOptions {
@@ -37,17 +43,25 @@ export interface OptimizerOptions {
 	 * forces the JavaScript loop. Both give the same bits.
 	 */
 	kernel?: 'auto' | 'js';
+	/**
+	 * Latent params whose signs the step should pack by rows, [rows, cols], while their
+	 * updated values are in the kernel (see {@link Optimizer.packedSigns}): what a binary
+	 * layer needs next, without a pass of its own.
+	 */
+	packSigns?: ReadonlyMap<Param, { rows: number; cols: number }>;
 }
 
 /**
  * An optimiser over `params`. Adam (and Bop's Adam for float params) runs on the
- * WebAssembly kernel of ./wasm/adam.wat where it is available: f64x2 lanes doing the
+ * WebAssembly kernel of ./wasm/train.wat where it is available: f64x2 lanes doing the
  * JavaScript loop's operations in its order, so the weights are identical to the bit,
  * at about a quarter of the time (the moments live in the kernel's memory).
  */
 export function createOptimizer(params: Param[], config: OptimizerConfig, opts: OptimizerOptions = {}): Optimizer {
 	let t = 0;
 	const gradSquares = new Float64Array(params.length).fill(NaN);
+	const signs = new Map<Param, PackedSigns>();
+	const packedSigns = (p: Param): PackedSigns | null => signs.get(p) ?? null;
 	const clip = !!opts.clipLatent && config.type !== 'bop';
 	const clipIfLatent = (p: Param): void => {
 		if (clip && p.role === 'latent') clipLatent([p]);
@@ -58,6 +72,7 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 		return {
 			config,
 			gradSquares,
+			packedSigns,
 			get steps() {
 				return t;
 			},
@@ -82,13 +97,14 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 	const tau = config.type === 'bop' ? (config.tau ?? 1e-8) : 0;
 	// Bop's latent weights keep only m; every other param has Adam's two moments.
 	const adamOf = (p: Param): boolean => !(bop && p.role === 'latent');
-	const wasm = opts.kernel !== 'js' && simdAdamAvailable() ? new AdamState(params.map((p) => (adamOf(p) ? p.value.length : 0))) : null;
+	const wasm = opts.kernel !== 'js' && simdTrainAvailable() ? new AdamState(params.map((p) => (adamOf(p) ? p.value.length : 0))) : null;
 	const state = params.map((p, k) =>
 		wasm && adamOf(p) ? wasm.moments(k) : { m: new Float32Array(p.value.length), s: new Float32Array(adamOf(p) ? p.value.length : 0) }
 	);
 	return {
 		config,
 		gradSquares,
+		packedSigns,
 		get steps() {
 			return t;
 		},
@@ -111,9 +127,19 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 				}
 				if (wasm) {
 					gradSquares[k] = wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
+					const shape = opts.packSigns?.get(params[k]);
+					if (shape) {
+						const packed = wasm.signsOfLast(k, shape.rows, shape.cols);
+						const kept = signs.get(params[k]);
+						// Copied out: the kernel's words region is reused by the next param's packing.
+						if (kept && kept.words.length === packed.words.length) {
+							kept.words.set(packed.words);
+							kept.inside = packed.inside;
+						} else signs.set(params[k], { words: packed.words.slice(), inside: packed.inside });
+					}
 					continue;
 				}
-				// adam.wat does exactly these operations, in this order, two weights at a time.
+				// train.wat's adam does exactly these operations, in this order, two weights at a time.
 				for (let i = 0; i < w.length; i++) {
 					const gi = g[i];
 					m[i] = b1 * m[i] + (1 - b1) * gi;

@@ -15,7 +15,7 @@
  * Outside a mask the gradient is exactly 0, not dy * 0, as Larq's `tf.where`:
  * an Infinity or NaN upstream gradient does not leak through a closed gate.
  */
-import { simdClipMask } from './wasm/signs-simd';
+import { simdClipMask } from './wasm/train-simd';
 
 /** The estimators the engine knows. */
 export type EstimatorName = 'identity' | 'clipped' | 'approxsign' | 'swishsign' | 'true';
@@ -182,7 +182,7 @@ export function steBackward(est: Estimator, x: Float32Array, dy: Float32Array, d
 			dx.fill(0);
 			return;
 		case 'clipped':
-			// The SIMD mask is the same bits (signs.wat); the loop is its fallback.
+			// The SIMD mask is the same bits (train.wat); the loop is its fallback.
 			if (n >= 64 && simdClipMask(x, dy, dx)) return;
 			for (let i = 0; i < n; i++) {
 				const v = x[i];

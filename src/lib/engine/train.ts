@@ -102,7 +102,9 @@ export class Trainer {
 		this.model = new Model(this.config.model, root.fork());
 		this.shuffleRng = root.fork();
 		// Latent weights are clipped inside the optimiser's pass (Bop flips them and skips it).
-		this.optimizer = createOptimizer(this.model.params, this.config.optimizer, { clipLatent: this.config.latentClip });
+		// and the binary layers' new signs are packed there too, while the weights are in the kernel.
+		const packSigns = new Map(this.model.dense.filter((d) => d.weightMode !== 'float').map((d) => [d.W, { rows: d.outSize, cols: d.inSize }]));
+		this.optimizer = createOptimizer(this.model.params, this.config.optimizer, { clipLatent: this.config.latentClip, packSigns });
 		const B = (this.batch = Math.min(this.config.batchSize, data.nTrain));
 		if (B < 2 && this.config.model.layers.some((l) => l.type === 'batchnorm'))
 			throw new RangeError('batch norm needs at least 2 examples per batch: choose a batch size of 2 or more');
@@ -150,7 +152,7 @@ export class Trainer {
 		});
 		// Dense layers re-derive their signs (counting flips against the ones this step's forward
 		// pass used, and the latent weights within [-1, 1]) in one pass; the rest drop their caches.
-		const synced = model.layers.map((l) => (l instanceof Dense ? l.syncLatent() : (l.invalidate(), null)));
+		const synced = model.layers.map((l) => (l instanceof Dense ? l.syncLatent(this.optimizer.packedSigns(l.W)) : (l.invalidate(), null)));
 		const denseSync = synced.filter((s, i) => model.layers[i] instanceof Dense);
 
 		let flipsTotal = 0;

@@ -29,7 +29,7 @@ import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
 import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
-import { simdSignRows } from '../wasm/signs-simd';
+import { simdSignRows, type PackedSigns } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 /** Weight-side quantities derived from the latent weights, cached until they change. */
@@ -150,10 +150,12 @@ export class Dense implements Layer {
 	 * scaled and M-base weights are rebuilt at the next forward pass (alpha moves with every
 	 * weight). Float weights: nothing to do.
 	 *
+	 * @param fresh sign(W) already packed by rows and its count of |w| <= 1 (from the
+	 *   optimiser's kernel, see `Optimizer.packedSigns`), so no pass over W is needed here
 	 * @returns flips, the weights whose sign differs from the last forward pass's, and
 	 *   inside, the latent weights with |w| <= 1 (NaN counts as outside); both 0 for float weights.
 	 */
-	syncLatent(): { flips: number; inside: number } {
+	syncLatent(fresh: PackedSigns | null = null): { flips: number; inside: number } {
 		if (this.weightMode === 'float') {
 			this.prepared = null;
 			return { flips: 0, inside: 0 };
@@ -166,7 +168,7 @@ export class Dense implements Layer {
 		const p = this.prepared;
 		const keep = this.weightMode === 'binary' && p !== null;
 		this.signScratch ??= new Uint32Array(this.signs.length);
-		const r = syncSignRows(this.W.value, out, n, this.signs, keep ? p.bases[0] : null, this.signScratch);
+		const r = syncSignRows(this.W.value, out, n, this.signs, keep ? p.bases[0] : null, this.signScratch, fresh);
 		this.wInside = r.inside;
 		if (!keep) this.prepared = null;
 		return r;
@@ -491,12 +493,20 @@ function signRows(X: Float32Array, rows: number, cols: number, pm: Float32Array 
 /**
  * Re-derive the packed signs of W [rows, cols] over `words` (as {@link signRows} wrote
  * them) and count what changed; where `pm` (the ±1 floats of the same signs) is given,
- * rewrite only its elements whose sign flipped. The packing runs on the WebAssembly
- * kernel where it can (`scratch` holds the JavaScript packing otherwise).
+ * rewrite only its elements whose sign flipped. The packing comes `given` (the optimiser
+ * packed it), else from the WebAssembly kernel, else from JavaScript into `scratch`.
  */
-function syncSignRows(W: Float32Array, rows: number, cols: number, words: Uint32Array, pm: Float32Array | null, scratch: Uint32Array): { flips: number; inside: number } {
+function syncSignRows(
+	W: Float32Array,
+	rows: number,
+	cols: number,
+	words: Uint32Array,
+	pm: Float32Array | null,
+	scratch: Uint32Array,
+	given: PackedSigns | null
+): { flips: number; inside: number } {
 	const wpr = wordsFor(cols);
-	const simd = simdSignRows(W, rows, cols);
+	const simd = given ?? simdSignRows(W, rows, cols);
 	const fresh = simd ? simd.words : scratch;
 	const inside = simd ? simd.inside : signRows(W, rows, cols, null, scratch);
 	let flips = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, randArray } from '../../../../tests/unit/helpers';
 import { packRows } from '../bits';
-import { simdClipMask, simdSignRows } from './signs-simd';
+import { simdClipMask, simdSignRows } from './train-simd';
 
 describe('simdSignRows', () => {
 	it('packs like packRows and counts |x| <= 1, for row lengths around word edges and odd values', () => {
