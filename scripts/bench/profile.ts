@@ -30,7 +30,7 @@ const nets = [
 	{ name: 'float + BN', model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], batchnorm: true }), lr: 1e-3 }
 ].map((n) => {
 	const config: TrainConfig = { model: n.model, optimizer: { type: 'adam', lr: n.lr }, batchSize: batch, seed: 1 };
-	return { name: n.name, trainer: new Trainer(config, data, { histogramBins: 0 }), phases: new Map<string, number>(), total: 0, profile: new Map<string, number>() };
+	return { name: n.name, trainer: new Trainer(config, data, { histogramBins: 0 }), phases: new Map<string, number>(), total: 0, rounds: [] as number[], profile: new Map<string, number>() };
 });
 
 // Warm up (JIT, wasm instantiation; the binary network's first steps flip far more signs than later ones).
@@ -81,6 +81,7 @@ for (let r = 0; r * per < steps; r++) {
 	for (const n of r % 2 ? [...nets].reverse() : nets) {
 		const t = now();
 		for (let s = 0; s < per; s++) n.trainer.step();
+		n.rounds.push(now() - t);
 		n.total += now() - t;
 	}
 }
@@ -89,7 +90,11 @@ const timed = Math.ceil(steps / per) * per;
 const ms = (x: number, n = timed) => (x / n).toFixed(3).padStart(7);
 console.log(`784-256-256-10 with batch norm, batch ${batch}, after ${warmup} warm-up steps: ${timed} steps each, interleaved in rounds of ${per}`);
 for (const n of nets) console.log(`  ${n.name.padEnd(11)} ${ms(n.total)} ms/step, ${Math.round((timed * batch * 1000) / n.total)} examples/s`);
-console.log(`  binary / float examples per second: ${(nets[1].total / nets[0].total).toFixed(3)}`);
+const paired = nets[1].rounds.map((x, i) => x / nets[0].rounds[i]).sort((a, b) => a - b);
+console.log(
+	`  binary / float examples per second: ${(nets[1].total / nets[0].total).toFixed(3)} over all rounds; ` +
+		`median of the per-round ratios ${paired[paired.length >> 1].toFixed(3)} (${paired[0].toFixed(2)}..${paired[paired.length - 1].toFixed(2)})`
+);
 console.log(`\nphases, ms per step (${nets.map((n) => n.name).join(' | ')})`);
 const labels = [...new Set(nets.flatMap((n) => [...n.phases.keys()]))];
 const rows = labels.map((k) => ({ k, v: nets.map((n) => n.phases.get(k) ?? 0) }));

@@ -93,6 +93,20 @@ describe('optimisers', () => {
 		}
 	});
 
+	it('Adam flushes moments that decay below float32\'s smallest normal, alike on both kernels', () => {
+		// A gradient that stays exactly 0 after one step: m decays by b1 per step, through the
+		// subnormal range (from ~step 830) to 0; s by b2. Both kernels flush at 2^-126 in float64.
+		const make = () => [param([0.5, -0.25, 1e-30, 0], [1e-3, -2e-3, 5e-4, 1e-3], 'latent')];
+		const a = make(), b = make();
+		const oa = createOptimizer(a, { type: 'adam', lr: 1e-3 }), ob = createOptimizer(b, { type: 'adam', lr: 1e-3 }, { kernel: 'js' });
+		for (let step = 0; step < 1000; step++) {
+			oa.step();
+			ob.step();
+			if (step === 0) for (const p of [a[0], b[0]]) p.grad.fill(0);
+		}
+		expect(Array.from(a[0].value)).toEqual(Array.from(b[0].value));
+	});
+
 	it('Adam on WebAssembly packs the signs of the latent params asked for, as packRows does', () => {
 		const rng = createRng(4);
 		const w = param(Array.from({ length: 5 * 37 }, () => rng.uniform(-1.1, 1.1)), Array.from({ length: 5 * 37 }, () => rng.uniform(-1, 1)), 'latent');

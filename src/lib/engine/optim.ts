@@ -4,7 +4,8 @@
  *
  * - SGD with momentum (PyTorch form): v <- mu v + g; w <- w - lr v.
  * - Adam (Kingma & Ba 2015): m <- b1 m + (1-b1) g; s <- b2 s + (1-b2) g^2;
- *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat.
+ *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat; moments
+ *   that fall below float32's smallest normal (2^-126) are flushed to 0.
  * - Bop (Helwegen et al. 2019), for latent (binary) weights only: m <- m + gamma (g - m);
  *   w <- -w where sign(w) m > tau. Binary weights carry no magnitudes, only signs. Every
  *   other parameter is updated by Adam at `lr`, as Larq pairs Bop with Adam.
@@ -31,6 +32,9 @@ export interface Optimizer {
 	 */
 	packedSigns(p: Param): PackedSigns | null;
 }
+
+/** 2^-126, the smallest normal float32: Adam's moments below it are flushed to 0. */
+const F32_MIN_NORMAL = 2 ** -126;
 
 export interface OptimizerOptions {
 	/**
@@ -142,8 +146,12 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 				// train.wat's adam does exactly these operations, in this order, two weights at a time.
 				for (let i = 0; i < w.length; i++) {
 					const gi = g[i];
-					m[i] = b1 * m[i] + (1 - b1) * gi;
-					s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+					// Moments below float32's smallest normal are flushed to 0 (see train.wat: subnormals
+					// stall x86 conversions; the update they would make rounds away).
+					const mi = b1 * m[i] + (1 - b1) * gi;
+					const si = b2 * s[i] + (1 - b2) * gi * gi;
+					m[i] = Math.abs(mi) < F32_MIN_NORMAL ? 0 : mi;
+					s[i] = Math.abs(si) < F32_MIN_NORMAL ? 0 : si;
 					w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(s[i] / c2) + eps);
 				}
 				clipIfLatent(params[k]);
