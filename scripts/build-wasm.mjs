@@ -30,7 +30,8 @@ export const WAT_PATH = join(WASM_DIR, 'gemm.wat');
 export const MODULES = [
 	{ file: 'gemm.wat', name: 'GEMM', features: { simd: true } },
 	{ file: 'bits.wat', name: 'BITS', features: { simd: true } },
-	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } }
+	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } },
+	{ file: 'train.wat', name: 'TRAIN', features: { simd: true } }
 ];
 export const OUT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.generated.ts');
 

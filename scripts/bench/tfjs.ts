@@ -212,12 +212,19 @@ const signSte = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /**
- * The BinaryNet MLP: every dense layer uses sign(W) of latent weights W (no bias), then
- * batch norm in training mode (batch mean and biased variance, learnable gamma/beta,
- * eps 1e-5, no running statistics), then on hidden layers sign() of the activations,
- * all signs with the clipped STE. Adam, then latent weights clipped to [-1, 1].
+ * An MLP with batch norm after every dense layer (no biases; batch norm in training mode:
+ * batch mean and biased variance, learnable gamma/beta, eps 1e-5, no running statistics).
+ * `binary`: the BinaryNet MLP, every dense layer on sign(W) of latent weights W and, after
+ * the first, on sign() of its inputs, all signs with the clipped STE, latent weights
+ * clipped to [-1, 1] after Adam. Otherwise the float MLP of the same shape, ReLU after
+ * each hidden batch norm (the engine's mlpConfig with `batchnorm: true`).
  */
-export function tfBinaryMlp(backend: TfBackendName, layers: DenseInit[], data: Dataset, opts: { batchSize: number; lr: number; seed: number; epsilon?: number }): TfTrainer {
+export function tfBatchNormMlp(
+	backend: TfBackendName,
+	layers: DenseInit[],
+	data: Dataset,
+	opts: { batchSize: number; lr: number; seed: number; epsilon?: number; binary: boolean }
+): TfTrainer {
 	if (tf.getBackend() !== backend) throw new Error(`activate '${backend}' before building its model`);
 	const eps = opts.epsilon ?? 1e-5;
 	const id = serial++;
@@ -238,15 +245,16 @@ export function tfBinaryMlp(backend: TfBackendName, layers: DenseInit[], data: D
 				const cost = opt.minimize(() => {
 					let h: tf.Tensor = x;
 					vars.forEach((v, k) => {
-						if (k > 0) h = signSte(h);
-						h = tf.matMul(h as tf.Tensor2D, signSte(v.W) as tf.Tensor2D);
+						if (opts.binary && k > 0) h = signSte(h);
+						h = tf.matMul(h as tf.Tensor2D, (opts.binary ? signSte(v.W) : v.W) as tf.Tensor2D);
 						const { mean, variance } = tf.moments(h, 0);
 						h = tf.add(tf.mul(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, eps))), v.gamma), v.beta);
+						if (!opts.binary && k < vars.length - 1) h = tf.relu(h);
 					});
 					return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
 				}, true, varList)!;
 				const loss = cost.dataSync()[0];
-				for (const v of vars) v.W.assign(tf.clipByValue(v.W, -1, 1));
+				if (opts.binary) for (const v of vars) v.W.assign(tf.clipByValue(v.W, -1, 1));
 				return loss;
 			}),
 		numTensors: () => tf.memory().numTensors,

@@ -6,7 +6,11 @@
  *   - the float MLP 784-256-10 (ReLU, biases), Adam lr 1e-3, batch 128 and batch 32;
  *   - the BinaryNet MLP 784-256-256-10: binary weights everywhere, sign inputs to layers
  *     2 and 3, batch norm after every dense layer, clipped STE, Adam lr 1e-2, latent
- *     weights clipped to [-1, 1], batch 128.
+ *     weights clipped to [-1, 1], batch 128;
+ *   - binary against float at batch 64 (the CLI's): that BinaryNet MLP and the float MLP of
+ *     the same shape with batch norm (784-256-256-10, ReLU after batch norm, Adam lr 1e-3),
+ *     both on the engine and on TF.js WASM, all four interleaved in the same rounds (the
+ *     engine's JS-kernel and TF.js CPU rivals sit this one out).
  *
  * Every rival starts from the engine's initial weights. The rivals are interleaved: after a
  * warm-up each runs R timed rounds of about the same wall time, the order rotating every
@@ -15,10 +19,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Trainer, gemmBackend, mlpConfig, setGemmBackend, mnistDataset, type Dataset, type Model, type TrainConfig } from '../../src/lib/engine';
+import { Trainer, gemmBackend, mlpConfig, setGemmBackend, mnistDataset, type Dataset, type Model, type ModelConfig, type TrainConfig } from '../../src/lib/engine';
 import { loadMnistBytes } from '../load-mnist';
 import { median, now } from './stats';
-import { tfBinaryMlp, tfFloatMlp, useTfBackend, tfWasmVersion, type DenseInit, type TfBackendInfo, type TfBackendName, type TfTrainer } from './tfjs';
+import { tfBatchNormMlp, tfFloatMlp, useTfBackend, tfWasmVersion, type DenseInit, type TfBackendInfo, type TfBackendName, type TfTrainer } from './tfjs';
+
+/** The networks: float 784-256-10; BinaryNet 784-256-256-10 with batch norm; float 784-256-256-10 with batch norm. */
+export type Network = 'float-mlp' | 'binary-mlp' | 'float-bn-mlp';
 
 /** 'bitwise-js' is the engine forced onto its JavaScript GEMM kernels (no WebAssembly). */
 export type TrainingRival = 'bitwise' | 'bitwise-js' | 'tfjs-wasm' | 'tfjs-cpu';
@@ -26,7 +33,7 @@ export type TrainingRival = 'bitwise' | 'bitwise-js' | 'tfjs-wasm' | 'tfjs-cpu';
 export interface TrainingResult {
 	/** Which benchmark, e.g. 'float MLP 784-256-10, batch 128'. */
 	name: string;
-	network: 'float-mlp' | 'binary-mlp';
+	network: Network;
 	rival: TrainingRival;
 	/** What ran: 'engine (WebAssembly SIMD GEMM)', 'tfjs-wasm 4.22.0 (SIMD, 1 thread)', 'tfjs-cpu 4.22.0'. */
 	backend: string;
@@ -46,6 +53,8 @@ export interface TrainingResult {
 	ratios?: Partial<Record<'tfjs-wasm' | 'tfjs-cpu', number>>;
 	/** On the engine's rows: the median over rounds of the within-round ratio (rivals ran back to back, so slow drifts cancel). */
 	pairedRatios?: Partial<Record<'tfjs-wasm' | 'tfjs-cpu', number>>;
+	/** On the engine's binary row of the binary-vs-float bench: its examples / second over the float network's, as a ratio of medians and paired per round. */
+	binaryOverFloat?: { ratio: number; paired: number };
 }
 
 export interface TrainingOptions {
@@ -62,6 +71,7 @@ export const FLOAT_MLP_GOAL = 1.5;
 
 interface Runner {
 	rival: TrainingRival;
+	network: Network;
 	backend: string;
 	/** Make the runner's backend current (TF.js rivals); outside the timed region. */
 	activate(): Promise<void>;
@@ -94,7 +104,7 @@ const collectGarbage: () => void = (() => {
 	}
 })();
 
-function engineRunner(config: TrainConfig, data: Dataset, kernels: 'auto' | 'js'): { runner: Runner; model: Model } {
+function engineRunner(network: Network, config: TrainConfig, data: Dataset, kernels: 'auto' | 'js'): { runner: Runner; model: Model } {
 	const trainer = new Trainer(config, data, { histogramBins: 0 });
 	setGemmBackend(kernels);
 	const backend = gemmBackend();
@@ -103,6 +113,7 @@ function engineRunner(config: TrainConfig, data: Dataset, kernels: 'auto' | 'js'
 		model: trainer.model,
 		runner: {
 			rival: kernels === 'js' ? 'bitwise-js' : 'bitwise',
+			network,
 			backend: `engine (${backend === 'wasm-simd' ? 'WebAssembly SIMD GEMM' : 'JS GEMM'})`,
 			// Each engine rival selects its kernels before its rounds; TF.js does not use them.
 			activate: async () => setGemmBackend(kernels),
@@ -114,9 +125,10 @@ function engineRunner(config: TrainConfig, data: Dataset, kernels: 'auto' | 'js'
 	};
 }
 
-function tfRunner(backend: TfBackendName, label: string, t: TfTrainer): Runner {
+function tfRunner(network: Network, backend: TfBackendName, label: string, t: TfTrainer): Runner {
 	return {
 		rival: backend === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu',
+		network,
 		backend: label,
 		activate: async () => {
 			await useTfBackend(backend);
@@ -211,32 +223,42 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 	const tfLabels = (['wasm', 'cpu'] as const).filter((b) => info[b]).map(label);
 	if (tfLabels.length) log(`  TF.js rivals: ${tfLabels.join('; ')}; all single-threaded, as is the engine`);
 
-	const benches: { name: string; network: TrainingResult['network']; batch: number; lr: number; plan: Plan }[] = [
-		{ name: 'float MLP 784-256-10', network: 'float-mlp', batch: 128, lr: 1e-3, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } },
-		{ name: 'float MLP 784-256-10', network: 'float-mlp', batch: 32, lr: 1e-3, plan: quick ? { warmupSec: 0.3, minWarmupSteps: 3, rounds: 3, roundSec: 0.3 } : { warmupSec: 0.5, minWarmupSteps: 4, rounds: 7, roundSec: 0.7 } },
-		{ name: 'binary MLP 784-256-256-10', network: 'binary-mlp', batch: 128, lr: 1e-2, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } }
+	const benches: { name: string; networks: Network[]; batch: number; plan: Plan }[] = [
+		{ name: 'float MLP 784-256-10', networks: ['float-mlp'], batch: 128, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } },
+		{ name: 'float MLP 784-256-10', networks: ['float-mlp'], batch: 32, plan: quick ? { warmupSec: 0.3, minWarmupSteps: 3, rounds: 3, roundSec: 0.3 } : { warmupSec: 0.5, minWarmupSteps: 4, rounds: 7, roundSec: 0.7 } },
+		{ name: 'binary MLP 784-256-256-10', networks: ['binary-mlp'], batch: 128, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } },
+		{ name: 'MLP 784-256-256-10 with batch norm, binary vs float', networks: ['binary-mlp', 'float-bn-mlp'], batch: 64, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 0.8 } }
 	];
+	const models: Record<Network, { model: ModelConfig; lr: number; label: string }> = {
+		'float-mlp': { model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256] }), lr: 1e-3, label: 'float' },
+		'binary-mlp': {
+			model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' }),
+			lr: 1e-2,
+			label: 'binary'
+		},
+		'float-bn-mlp': { model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], batchnorm: true }), lr: 1e-3, label: 'float + BN' }
+	};
 
 	const results: TrainingResult[] = [];
 	for (const bench of benches) {
-		const model =
-			bench.network === 'float-mlp'
-				? mlpConfig({ inputSize: 784, classes: 10, hidden: [256] })
-				: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' });
-		const config: TrainConfig = { model, optimizer: { type: 'adam', lr: bench.lr }, batchSize: bench.batch, seed: 1 };
-		const ours = engineRunner(config, data, 'auto');
-		const init = denseInits(ours.model);
+		const pair = bench.networks.length > 1;
 		const runners: Runner[] = [];
-		if (want.has('bitwise')) runners.push(ours.runner);
-		if (want.has('bitwise-js') && gemmBackend() === 'wasm-simd') runners.push(engineRunner(config, data, 'js').runner);
 		const made: TfTrainer[] = [];
-		for (const b of ['wasm', 'cpu'] as const) {
-			if (!info[b]) continue;
-			await useTfBackend(b);
-			const o = { batchSize: bench.batch, lr: bench.lr, seed: 2 };
-			const t = bench.network === 'float-mlp' ? tfFloatMlp(b, init, data, o) : tfBinaryMlp(b, init, data, o);
-			made.push(t);
-			runners.push(tfRunner(b, label(b), t));
+		for (const network of bench.networks) {
+			const { model, lr } = models[network];
+			const config: TrainConfig = { model, optimizer: { type: 'adam', lr }, batchSize: bench.batch, seed: 1 };
+			const ours = engineRunner(network, config, data, 'auto');
+			const init = denseInits(ours.model);
+			if (want.has('bitwise')) runners.push(ours.runner);
+			if (!pair && want.has('bitwise-js') && gemmBackend() === 'wasm-simd') runners.push(engineRunner(network, config, data, 'js').runner);
+			for (const b of ['wasm', 'cpu'] as const) {
+				if (!info[b] || (pair && b === 'cpu')) continue;
+				await useTfBackend(b);
+				const o = { batchSize: bench.batch, lr, seed: 2 };
+				const t = network === 'float-mlp' ? tfFloatMlp(b, init, data, o) : tfBatchNormMlp(b, init, data, { ...o, binary: network === 'binary-mlp' });
+				made.push(t);
+				runners.push(tfRunner(network, b, label(b), t));
+			}
 		}
 		const title = `${bench.name}, batch ${bench.batch}`;
 		log(`  ${title}: ${bench.plan.rounds} interleaved rounds of ~${bench.plan.roundSec} s per rival`);
@@ -246,8 +268,8 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 		const rows: TrainingResult[] = runners.map((r, k) => {
 			const eps = median(perRound[k]);
 			return {
-				name: title,
-				network: bench.network,
+				name: pair ? `${title}: ${models[r.network].label}` : title,
+				network: r.network,
 				rival: r.rival,
 				backend: r.backend,
 				batch: bench.batch,
@@ -260,27 +282,36 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 			};
 		});
 		const isEngine = (r: TrainingResult) => r.rival === 'bitwise' || r.rival === 'bitwise-js';
+		const paired = (a: TrainingResult, b: TrainingResult) => median(a.rounds.map((x, i) => x / b.rounds[i]));
 		for (const e of rows.filter(isEngine)) {
 			e.ratios = {};
 			e.pairedRatios = {};
 			for (const r of rows) {
-				if (isEngine(r)) continue;
+				if (isEngine(r) || r.network !== e.network) continue;
 				const rival = r.rival as 'tfjs-wasm' | 'tfjs-cpu';
 				e.ratios[rival] = e.examplesPerSecond / r.examplesPerSecond;
-				e.pairedRatios[rival] = median(e.rounds.map((x, i) => x / r.rounds[i]));
+				e.pairedRatios[rival] = paired(e, r);
 			}
 		}
-		const mine = rows.find((r) => r.rival === 'bitwise');
+		const bin = rows.find((r) => r.rival === 'bitwise' && r.network === 'binary-mlp');
+		const flt = rows.find((r) => r.rival === 'bitwise' && r.network === 'float-bn-mlp');
+		if (bin && flt) bin.binaryOverFloat = { ratio: bin.examplesPerSecond / flt.examplesPerSecond, paired: paired(bin, flt) };
 		for (const r of rows) {
 			const spread = `${fmt(Math.min(...r.rounds))}..${fmt(Math.max(...r.rounds))}`;
 			const ratio = r.ratios
 				? '  ' + Object.entries(r.ratios).map(([k, v]) => `${fmt(v!)}x ${k} (paired ${fmt(r.pairedRatios![k as 'tfjs-wasm']!)}x)`).join(', ')
 				: '';
-			log(`    ${r.backend.padEnd(38)} ${fmt(r.examplesPerSecond).padStart(7)} ex/s  (${fmt(r.msPerStep)} ms/step, rounds ${spread}, ${r.stepsTimed} steps, loss ${r.lastLoss.toFixed(3)})${ratio}`);
+			const who = pair ? `${models[r.network].label}, ${r.backend}` : r.backend;
+			log(`    ${who.padEnd(pair ? 50 : 38)} ${fmt(r.examplesPerSecond).padStart(7)} ex/s  (${fmt(r.msPerStep)} ms/step, rounds ${spread}, ${r.stepsTimed} steps, loss ${r.lastLoss.toFixed(3)})${ratio}`);
 		}
-		if (mine && bench.network === 'float-mlp' && bench.batch === 128 && mine.ratios?.['tfjs-wasm'] !== undefined) {
+		const mine = rows.find((r) => r.rival === 'bitwise');
+		if (mine && bench.networks[0] === 'float-mlp' && bench.batch === 128 && mine.ratios?.['tfjs-wasm'] !== undefined) {
 			const x = mine.ratios['tfjs-wasm']!;
 			log(`    goal: engine >= ${FLOAT_MLP_GOAL}x tfjs-wasm at batch 128: ${x >= FLOAT_MLP_GOAL ? 'met' : 'NOT met'} (${fmt(x)}x)`);
+		}
+		if (bin?.binaryOverFloat) {
+			const { ratio, paired: p } = bin.binaryOverFloat;
+			log(`    goal: engine binary >= engine float + BN in examples/s: ${ratio >= 1 ? 'met' : 'NOT met'} (${fmt(ratio)}x, paired ${fmt(p)}x)`);
 		}
 		for (const t of made) {
 			await useTfBackend(t.backend);

@@ -4,13 +4,15 @@
  *
  * - SGD with momentum (PyTorch form): v <- mu v + g; w <- w - lr v.
  * - Adam (Kingma & Ba 2015): m <- b1 m + (1-b1) g; s <- b2 s + (1-b2) g^2;
- *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat.
+ *   w <- w - lr m_hat / (sqrt(s_hat) + eps), with bias-corrected m_hat, s_hat; moments
+ *   that fall below float32's smallest normal (2^-126) are flushed to 0.
  * - Bop (Helwegen et al. 2019), for latent (binary) weights only: m <- m + gamma (g - m);
  *   w <- -w where sign(w) m > tau. Binary weights carry no magnitudes, only signs. Every
  *   other parameter is updated by Adam at `lr`, as Larq pairs Bop with Adam.
  */
 import type { OptimizerConfig } from './config';
 import type { Param } from './layers/types';
+import { AdamState, simdTrainAvailable, type PackedSigns } from './wasm/train-simd';
 
 export interface Optimizer {
 	readonly config: OptimizerConfig;
@@ -18,20 +20,63 @@ export interface Optimizer {
 	step(): void;
 	/** Number of updates applied so far. */
 	readonly steps: number;
+	/**
+	 * Σ g² of each param's gradient (same order as the params) as read by the last step,
+	 * where the step's kernel summed it on the way (Adam on WebAssembly); NaN where it did not.
+	 */
+	readonly gradSquares: Float64Array;
+	/**
+	 * The signs of a param named in {@link OptimizerOptions.packSigns}, packed by the last
+	 * step while the updated values were in the kernel's memory (Adam on WebAssembly), and
+	 * the count of |w| <= 1; null where the step did not pack them. Valid until the next step.
+	 */
+	packedSigns(p: Param): PackedSigns | null;
 }
 
-interface AdamState {
-	m: Float32Array;
-	s: Float32Array;
+/** 2^-126, the smallest normal float32: Adam's moments below it are flushed to 0. */
+const F32_MIN_NORMAL = 2 ** -126;
+
+export interface OptimizerOptions {
+	/**
+	 * Clip latent params to [-1, 1] right after their update, in the same pass
+	 * ({@link clipLatent}'s rule). Ignored by Bop, which flips latent weights instead.
+	 */
+	clipLatent?: boolean;
+	/**
+	 * Adam's kernel: 'auto' (default) runs it on WebAssembly SIMD where available, 'js'
+	 * forces the JavaScript loop. Both give the same bits.
+	 */
+	kernel?: 'auto' | 'js';
+	/**
+	 * Latent params whose signs the step should pack by rows, [rows, cols], while their
+	 * updated values are in the kernel (see {@link Optimizer.packedSigns}): what a binary
+	 * layer needs next, without a pass of its own.
+	 */
+	packSigns?: ReadonlyMap<Param, { rows: number; cols: number }>;
 }
 
-export function createOptimizer(params: Param[], config: OptimizerConfig): Optimizer {
+/**
+ * An optimiser over `params`. Adam (and Bop's Adam for float params) runs on the
+ * WebAssembly kernel of ./wasm/train.wat where it is available: f64x2 lanes doing the
+ * JavaScript loop's operations in its order, so the weights are identical to the bit,
+ * at about a quarter of the time (the moments live in the kernel's memory).
+ */
+export function createOptimizer(params: Param[], config: OptimizerConfig, opts: OptimizerOptions = {}): Optimizer {
 	let t = 0;
+	const gradSquares = new Float64Array(params.length).fill(NaN);
+	const signs = new Map<Param, PackedSigns>();
+	const packedSigns = (p: Param): PackedSigns | null => signs.get(p) ?? null;
+	const clip = !!opts.clipLatent && config.type !== 'bop';
+	const clipIfLatent = (p: Param): void => {
+		if (clip && p.role === 'latent') clipLatent([p]);
+	};
 	if (config.type === 'sgd') {
 		const mu = config.momentum ?? 0.9;
 		const vel = params.map((p) => new Float32Array(p.value.length));
 		return {
 			config,
+			gradSquares,
+			packedSigns,
 			get steps() {
 				return t;
 			},
@@ -43,6 +88,7 @@ export function createOptimizer(params: Param[], config: OptimizerConfig): Optim
 						v[i] = mu * v[i] + g[i];
 						w[i] -= config.lr * v[i];
 					}
+					clipIfLatent(params[k]);
 				}
 			}
 		};
@@ -53,9 +99,16 @@ export function createOptimizer(params: Param[], config: OptimizerConfig): Optim
 	const bop = config.type === 'bop';
 	const gamma = config.type === 'bop' ? (config.gamma ?? 1e-4) : 0;
 	const tau = config.type === 'bop' ? (config.tau ?? 1e-8) : 0;
-	const state: AdamState[] = params.map((p) => ({ m: new Float32Array(p.value.length), s: new Float32Array(p.value.length) }));
+	// Bop's latent weights keep only m; every other param has Adam's two moments.
+	const adamOf = (p: Param): boolean => !(bop && p.role === 'latent');
+	const wasm = opts.kernel !== 'js' && simdTrainAvailable() ? new AdamState(params.map((p) => (adamOf(p) ? p.value.length : 0))) : null;
+	const state = params.map((p, k) =>
+		wasm && adamOf(p) ? wasm.moments(k) : { m: new Float32Array(p.value.length), s: new Float32Array(adamOf(p) ? p.value.length : 0) }
+	);
 	return {
 		config,
+		gradSquares,
+		packedSigns,
 		get steps() {
 			return t;
 		},
@@ -76,12 +129,32 @@ export function createOptimizer(params: Param[], config: OptimizerConfig): Optim
 					}
 					continue;
 				}
+				if (wasm) {
+					gradSquares[k] = wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
+					const shape = opts.packSigns?.get(params[k]);
+					if (shape) {
+						const packed = wasm.signsOfLast(k, shape.rows, shape.cols);
+						const kept = signs.get(params[k]);
+						// Copied out: the kernel's words region is reused by the next param's packing.
+						if (kept && kept.words.length === packed.words.length) {
+							kept.words.set(packed.words);
+							kept.inside = packed.inside;
+						} else signs.set(params[k], { words: packed.words.slice(), inside: packed.inside });
+					}
+					continue;
+				}
+				// train.wat's adam does exactly these operations, in this order, two weights at a time.
 				for (let i = 0; i < w.length; i++) {
 					const gi = g[i];
-					m[i] = b1 * m[i] + (1 - b1) * gi;
-					s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+					// Moments below float32's smallest normal are flushed to 0 (see train.wat: subnormals
+					// stall x86 conversions; the update they would make rounds away).
+					const mi = b1 * m[i] + (1 - b1) * gi;
+					const si = b2 * s[i] + (1 - b2) * gi * gi;
+					m[i] = Math.abs(mi) < F32_MIN_NORMAL ? 0 : mi;
+					s[i] = Math.abs(si) < F32_MIN_NORMAL ? 0 : si;
 					w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(s[i] / c2) + eps);
 				}
+				clipIfLatent(params[k]);
 			}
 		}
 	};

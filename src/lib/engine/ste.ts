@@ -15,6 +15,7 @@
  * Outside a mask the gradient is exactly 0, not dy * 0, as Larq's `tf.where`:
  * an Infinity or NaN upstream gradient does not leak through a closed gate.
  */
+import { simdClipMask } from './wasm/train-simd';
 
 /** The estimators the engine knows. */
 export type EstimatorName = 'identity' | 'clipped' | 'approxsign' | 'swishsign' | 'true';
@@ -146,6 +147,16 @@ function makeEstimator(name: EstimatorName, opts: { beta?: number }): Estimator 
 	}
 }
 
+/**
+ * Whether `est.backward(x, dy)` is exactly `dy` for every x in [-1, 1]: true for the
+ * engine's own identity and clipped estimators. A caller that knows all its x lie in
+ * [-1, 1] (latent weights under latent clipping) may then skip the mask, which would
+ * copy dy bit for bit.
+ */
+export function stePassesWithinUnit(est: Estimator): boolean {
+	return builtin.has(est) && (est.name === 'identity' || est.name === 'clipped');
+}
+
 /** Bulk sign: out[i] = sign(x[i]) (+1 for x >= 0). Same length; out may be x. */
 export function signForward(x: Float32Array, out: Float32Array): void {
 	const n = x.length;
@@ -171,6 +182,8 @@ export function steBackward(est: Estimator, x: Float32Array, dy: Float32Array, d
 			dx.fill(0);
 			return;
 		case 'clipped':
+			// The SIMD mask is the same bits (train.wat); the loop is its fallback.
+			if (n >= 64 && simdClipMask(x, dy, dx)) return;
 			for (let i = 0; i < n; i++) {
 				const v = x[i];
 				dx[i] = v <= 1 && v >= -1 ? dy[i] : 0;

@@ -8,7 +8,7 @@ import type { Dataset } from './data/dataset';
 import { Dense } from './layers/dense';
 import { softmaxCrossEntropy, argmaxRows } from './loss';
 import { Model } from './model';
-import { clipLatent, createOptimizer, type Optimizer } from './optim';
+import { createOptimizer, type Optimizer } from './optim';
 import { createRng, type Rng } from './rng';
 
 /** Per dense layer, per step. */
@@ -87,7 +87,8 @@ export class Trainer {
 	private readonly by: Uint8Array;
 	private dLogits: Float32Array;
 	private readonly bins: number;
-	private readonly signsBefore: Uint8Array[];
+	/** Index in model.params of each dense layer's weights. */
+	private readonly weightIndex: number[];
 
 	/** Throws ConfigError for a bad config or one that does not fit the data. */
 	constructor(config: TrainConfig, data: Dataset, opts: TrainerOptions = {}) {
@@ -100,7 +101,10 @@ export class Trainer {
 		const root = createRng(this.config.seed);
 		this.model = new Model(this.config.model, root.fork());
 		this.shuffleRng = root.fork();
-		this.optimizer = createOptimizer(this.model.params, this.config.optimizer);
+		// Latent weights are clipped inside the optimiser's pass (Bop flips them and skips it).
+		// and the binary layers' new signs are packed there too, while the weights are in the kernel.
+		const packSigns = new Map(this.model.dense.filter((d) => d.weightMode !== 'float').map((d) => [d.W, { rows: d.outSize, cols: d.inSize }]));
+		this.optimizer = createOptimizer(this.model.params, this.config.optimizer, { clipLatent: this.config.latentClip, packSigns });
 		const B = (this.batch = Math.min(this.config.batchSize, data.nTrain));
 		if (B < 2 && this.config.model.layers.some((l) => l.type === 'batchnorm'))
 			throw new RangeError('batch norm needs at least 2 examples per batch: choose a batch size of 2 or more');
@@ -113,7 +117,7 @@ export class Trainer {
 		this.by = new Uint8Array(B + 1);
 		this.dLogits = new Float32Array((B + 1) * data.numClasses);
 		this.bins = opts.histogramBins ?? 32;
-		this.signsBefore = this.model.dense.map((d) => new Uint8Array(d.weightMode === 'float' ? 0 : d.W.value.length));
+		this.weightIndex = this.model.dense.map((d) => this.model.params.indexOf(d.W));
 	}
 
 	/** Completed epochs (the fractional part is the progress through the current one). */
@@ -138,38 +142,34 @@ export class Trainer {
 		model.backward(this.dLogits, B);
 
 		const dense = model.dense;
-		for (let k = 0; k < dense.length; k++) {
-			const w = dense[k].W.value, before = this.signsBefore[k];
-			for (let i = 0; i < before.length; i++) before[i] = w[i] >= 0 ? 1 : 0;
-		}
 		// Read before the update: the inputs of this step's forward pass.
 		const clipShares = dense.map((d) => d.inputClipShare());
-		const gradNorms = dense.map((d) => {
-			let s = 0;
-			const g = d.W.grad;
-			for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-			return Math.sqrt(s);
-		});
 		this.optimizer.step();
-		if (this.config.latentClip && this.config.optimizer.type !== 'bop') clipLatent(model.params);
-		model.invalidate();
+		// The Adam kernel summed each g² on its way through; other optimisers leave NaN, and we sum here.
+		const gradNorms = dense.map((d, k) => {
+			const sq = this.optimizer.gradSquares[this.weightIndex[k]];
+			return Number.isNaN(sq) ? l2norm(d.W.grad) : Math.sqrt(sq);
+		});
+		// Dense layers re-derive their signs (counting flips against the ones this step's forward
+		// pass used, and the latent weights within [-1, 1]) in one pass; the rest drop their caches.
+		const synced = model.layers.map((l) => (l instanceof Dense ? l.syncLatent(this.optimizer.packedSigns(l.W)) : (l.invalidate(), null)));
+		const denseSync = synced.filter((s, i) => model.layers[i] instanceof Dense);
 
 		let flipsTotal = 0;
 		let finite = Number.isFinite(loss);
 		const layers: LayerStepMetrics[] = dense.map((d, k) => {
-			const w = d.W.value, before = this.signsBefore[k];
-			let flips = 0;
-			for (let i = 0; i < before.length; i++) if ((w[i] >= 0 ? 1 : 0) !== before[i]) flips++;
+			const latent = d.weightMode !== 'float', n = d.W.value.length;
+			const flips = latent ? denseSync[k]!.flips : 0;
 			flipsTotal += flips;
 			if (!Number.isFinite(gradNorms[k])) finite = false;
 			return {
 				name: d.name,
-				latent: d.weightMode !== 'float',
+				latent,
 				gradNorm: gradNorms[k],
 				flips,
 				histogram: this.histogram(d),
 				clipShare: clipShares[k],
-				weightClipShare: d.weightMode === 'float' ? null : shareWithin(w, 1)
+				weightClipShare: latent ? (n ? denseSync[k]!.inside / n : 1) : null
 			};
 		});
 
@@ -202,11 +202,17 @@ export class Trainer {
 	}
 }
 
-/** Share of values v with |v| <= limit. */
-function shareWithin(v: Float32Array, limit: number): number {
-	let inside = 0;
-	for (let i = 0; i < v.length; i++) if (v[i] >= -limit && v[i] <= limit) inside++;
-	return v.length ? inside / v.length : 1;
+/** The L2 norm of g, summed in four interleaved partial sums (a quarter of the dependent adds). */
+function l2norm(g: Float32Array): number {
+	let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+	for (const n4 = g.length & ~3; i < n4; i += 4) {
+		s0 += g[i] * g[i];
+		s1 += g[i + 1] * g[i + 1];
+		s2 += g[i + 2] * g[i + 2];
+		s3 += g[i + 3] * g[i + 3];
+	}
+	for (; i < g.length; i++) s0 += g[i] * g[i];
+	return Math.sqrt(s0 + s1 + (s2 + s3));
 }
 
 /** Evaluate any model (trained here or imported from a file) on a data split. */

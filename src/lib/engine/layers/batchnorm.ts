@@ -24,6 +24,9 @@ export class BatchNorm implements Layer {
 	private xhat: Float32Array | null = null;
 	private dx: Float32Array | null = null;
 	private invStd: Float32Array;
+	/** Per-feature float64 sums: mean and variance in forward, Σ dy and Σ dy xhat in backward. */
+	private readonly mu: Float64Array;
+	private readonly var: Float64Array;
 	private lastBatch = 0;
 
 	constructor(
@@ -40,6 +43,8 @@ export class BatchNorm implements Layer {
 		this.runningMean = new Float32Array(inSize);
 		this.runningVar = new Float32Array(inSize).fill(1);
 		this.invStd = new Float32Array(inSize);
+		this.mu = new Float64Array(inSize);
+		this.var = new Float64Array(inSize);
 	}
 
 	invalidate(): void {}
@@ -62,24 +67,22 @@ export class BatchNorm implements Layer {
 		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		this.lastBatch = batch;
 		const mom = this.momentum;
+		const mu = this.mu, v = this.var;
+		// Sums per feature over rows 0..batch-1 in order, four features side by side: four
+		// independent chains of float64 adds instead of one (each feature's bits unchanged).
+		columnSums(x, null, null, batch, f, mu, null);
+		for (let j = 0; j < f; j++) mu[j] /= batch;
+		columnSums(x, mu, null, batch, f, v, null);
 		for (let j = 0; j < f; j++) {
-			let s = 0;
-			for (let r = 0; r < batch; r++) s += x[r * f + j];
-			const mu = s / batch;
-			let v = 0;
-			for (let r = 0; r < batch; r++) {
-				const d = x[r * f + j] - mu;
-				v += d * d;
-			}
-			const inv = 1 / Math.sqrt(v / batch + this.epsilon);
+			const inv = 1 / Math.sqrt(v[j] / batch + this.epsilon);
 			this.invStd[j] = inv;
 			for (let r = 0; r < batch; r++) {
-				const h = (x[r * f + j] - mu) * inv;
+				const h = (x[r * f + j] - mu[j]) * inv;
 				xhat[r * f + j] = h;
 				y[r * f + j] = g[j] * h + b[j];
 			}
-			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu;
-			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v / (batch - 1) : 0);
+			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu[j];
+			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v[j] / (batch - 1) : 0);
 		}
 		return y;
 	}
@@ -89,19 +92,15 @@ export class BatchNorm implements Layer {
 		const f = this.inSize, xhat = this.xhat;
 		const g = this.gamma.value, gg = this.gamma.grad, gb = this.beta.grad;
 		const dx = needDx ? (this.dx = reuse(this.dx, batch * f)) : null;
+		const sdy = this.mu, sdyx = this.var;
+		columnSums(dy, null, xhat, batch, f, sdy, sdyx);
 		for (let j = 0; j < f; j++) {
-			let sdy = 0, sdyx = 0;
-			for (let r = 0; r < batch; r++) {
-				const d = dy[r * f + j];
-				sdy += d;
-				sdyx += d * xhat[r * f + j];
-			}
-			gb[j] = sdy;
-			gg[j] = sdyx;
+			gb[j] = sdy[j];
+			gg[j] = sdyx[j];
 			if (dx) {
 				// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
 				const k = (g[j] * this.invStd[j]) / batch;
-				for (let r = 0; r < batch; r++) dx[r * f + j] = k * (batch * dy[r * f + j] - sdy - xhat[r * f + j] * sdyx);
+				for (let r = 0; r < batch; r++) dx[r * f + j] = k * (batch * dy[r * f + j] - sdy[j] - xhat[r * f + j] * sdyx[j]);
 			}
 		}
 		return dx;
@@ -119,5 +118,60 @@ export class BatchNorm implements Layer {
 		r.f32s(this.beta.value, `${this.name} beta`);
 		r.f32s(this.runningMean, `${this.name} running mean`);
 		r.f32s(this.runningVar, `${this.name} running variance`);
+	}
+}
+
+/**
+ * Per column j of X [rows, f], summed over rows 0..rows-1 in order in float64:
+ * out[j] = Σ_r X_rj, or Σ_r (X_rj - center_j)² with `center`; with `by` also
+ * out2[j] = Σ_r X_rj by_rj. Four columns at a time, so four add chains run side by
+ * side; each column's sum is the plain loop's to the bit.
+ */
+function columnSums(X: Float32Array, center: Float64Array | null, by: Float32Array | null, rows: number, f: number, out: Float64Array, out2: Float64Array | null): void {
+	let j = 0;
+	for (; j + 4 <= f; j += 4) {
+		let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+		const m0 = center ? center[j] : 0, m1 = center ? center[j + 1] : 0, m2 = center ? center[j + 2] : 0, m3 = center ? center[j + 3] : 0;
+		for (let r = 0, o = j; r < rows; r++, o += f) {
+			if (center) {
+				const d0 = X[o] - m0, d1 = X[o + 1] - m1, d2 = X[o + 2] - m2, d3 = X[o + 3] - m3;
+				a0 += d0 * d0;
+				a1 += d1 * d1;
+				a2 += d2 * d2;
+				a3 += d3 * d3;
+			} else {
+				a0 += X[o];
+				a1 += X[o + 1];
+				a2 += X[o + 2];
+				a3 += X[o + 3];
+			}
+			if (by) {
+				b0 += X[o] * by[o];
+				b1 += X[o + 1] * by[o + 1];
+				b2 += X[o + 2] * by[o + 2];
+				b3 += X[o + 3] * by[o + 3];
+			}
+		}
+		out[j] = a0;
+		out[j + 1] = a1;
+		out[j + 2] = a2;
+		out[j + 3] = a3;
+		if (out2) {
+			out2[j] = b0;
+			out2[j + 1] = b1;
+			out2[j + 2] = b2;
+			out2[j + 3] = b3;
+		}
+	}
+	for (; j < f; j++) {
+		let a = 0, bsum = 0;
+		const m = center ? center[j] : 0;
+		for (let r = 0, o = j; r < rows; r++, o += f) {
+			const d = X[o] - m;
+			a += center ? d * d : X[o];
+			if (by) bsum += X[o] * by[o];
+		}
+		out[j] = a;
+		if (out2) out2[j] = bsum;
 	}
 }

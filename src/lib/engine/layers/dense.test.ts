@@ -215,6 +215,153 @@ describe('Dense, binary modes', () => {
 	});
 });
 
+describe('Dense against a plain reference, every weight x input mode', () => {
+	const weightModes: WeightMode[] = ['float', 'binary', 'scaled', 'multibase'];
+	const inputModes: InputMode[] = ['float', 'sign', 'multibase'];
+
+	/**
+	 * y_br = Σ_i Σ_n c_i β_n Σ_c B_i[r, c] A_n[b, c], computed here from the definitions in
+	 * float64 and independently of the layer: g(W) is W, sign(W), α_r sign(W) with
+	 * α_r = mean_c |W_rc|, or Σ_i α_i B_i (ABC-Net's bases); f(x) is x, sign(x) or
+	 * Σ_n β_n A_n(x) with A_n(x) = sign(x + v_n - 0.5).
+	 */
+	function reference(d: Dense, x: Float32Array, B: number): Float64Array {
+		const n = d.inSize, out = d.outSize, W = d.W.value;
+		const sgn = (v: number) => (v >= 0 ? 1 : -1);
+		// Weight side: a list of (scale per row, ±1 or real matrix).
+		const wTerms: { scale: (r: number) => number; M: (r: number, c: number) => number }[] = [];
+		if (d.weightMode === 'float') wTerms.push({ scale: () => 1, M: (r, c) => W[r * n + c] });
+		else if (d.weightMode === 'binary') wTerms.push({ scale: () => 1, M: (r, c) => sgn(W[r * n + c]) });
+		else if (d.weightMode === 'scaled') {
+			const alpha = (r: number) => {
+				let a = 0;
+				for (let c = 0; c < n; c++) a += Math.abs(W[r * n + c]);
+				return a / n;
+			};
+			wTerms.push({ scale: alpha, M: (r, c) => sgn(W[r * n + c]) });
+		} else {
+			const wb = weightBases(W, d.M);
+			for (let i = 0; i < d.M; i++) wTerms.push({ scale: () => Math.fround(wb.alphas[i]), M: (r, c) => wb.bases[i * W.length + r * n + c] });
+		}
+		// Input side: a list of (β_n, A_n).
+		const xTerms: { beta: number; A: (b: number, c: number) => number }[] = [];
+		if (d.inputMode === 'float') xTerms.push({ beta: 1, A: (b, c) => x[b * n + c] });
+		else if (d.inputMode === 'sign') xTerms.push({ beta: 1, A: (b, c) => sgn(x[b * n + c]) });
+		else
+			for (let k = 0; k < d.N; k++) {
+				const v = d.v!.value[k];
+				xTerms.push({ beta: d.beta!.value[k], A: (b, c) => (x[b * n + c] >= 0.5 - v ? 1 : -1) });
+			}
+		const y = new Float64Array(B * out);
+		for (let b = 0; b < B; b++)
+			for (let r = 0; r < out; r++) {
+				let s = d.b ? d.b.value[r] : 0;
+				for (const w of wTerms)
+					for (const t of xTerms) {
+						let dot = 0;
+						for (let c = 0; c < n; c++) dot += w.M(r, c) * t.A(b, c);
+						s += t.beta * w.scale(r) * dot;
+					}
+				y[b * out + r] = s;
+			}
+		return y;
+	}
+
+	it('forward equals Σ_n β_n α_r (B · A_n), packed and float paths, for β far from 1', () => {
+		const rng = createRng(21);
+		for (const weights of weightModes)
+			for (const input of inputModes)
+				for (const n of [13, 70]) {
+					const d = make(n, { weights, input, bases: 2, inputBases: 2 }, n + 1);
+					if (d.beta) d.beta.value.set([0.6, 0.05]);
+					const B = 3;
+					const x = randArray(rng, B * n, -1.2, 1.6);
+					const ref = reference(d, x, B);
+					for (const packed of [true, false]) {
+						const y = d.forward(x, B, { training: false, packed });
+						for (let i = 0; i < ref.length; i++) {
+							const tol = 1e-5 * (1 + Math.abs(ref[i]));
+							expect(Math.abs(y[i] - ref[i]), `${weights} x ${input}, n=${n}, packed=${packed}, y[${i}] = ${y[i]} vs ${ref[i]}`).toBeLessThan(tol);
+						}
+					}
+				}
+	});
+});
+
+describe('Dense in training: packed products, synced signs, gradients', () => {
+	it('the training forward pass runs on packed words and equals the float simulation to the bit, also after syncs', () => {
+		const rng = createRng(31);
+		for (const weights of ['binary', 'scaled', 'multibase'] as WeightMode[])
+			for (const input of ['sign', 'multibase'] as InputMode[])
+				for (const n of [33, 70]) {
+					const d = make(n, { weights, input, bases: 2, inputBases: 2, units: 7 }, n);
+					const twin = make(n, { weights, input, bases: 2, inputBases: 2, units: 7 }, n);
+					for (let step = 0; step < 4; step++) {
+						const B = 2 + rng.int(5);
+						const x = randn(rng, B * n);
+						const packed = Float32Array.from(d.forward(x, B, { training: true }));
+						twin.W.value.set(d.W.value);
+						twin.invalidate();
+						const sim = twin.forward(x, B, { training: true, packed: false });
+						expect(Array.from(packed), `${weights} x ${input}, n=${n}, step ${step}`).toEqual(Array.from(sim));
+						// The synced ±1 floats feed dL/dx: the same bits as a layer rebuilt from scratch.
+						const dy = randn(rng, B * 7);
+						const dx = Float32Array.from(d.backward(dy, B, true)!);
+						expect(Array.from(dx), `dx, ${weights} x ${input}, n=${n}, step ${step}`).toEqual(Array.from(twin.backward(dy, B, true)!));
+						expect(Array.from(d.W.grad)).toEqual(Array.from(twin.W.grad));
+						// An optimiser-like move: a few weights cross zero, some leave [-1, 1].
+						const W = d.W.value, before = W.map((w) => (w >= 0 ? 1 : 0));
+						for (let i = 0; i < W.length; i += 3) W[i] = rng.uniform(-1.3, 1.3);
+						const { flips, inside } = d.syncLatent();
+						expect(flips).toBe(W.reduce((f, w, i) => f + ((w >= 0 ? 1 : 0) !== before[i] ? 1 : 0), 0));
+						expect(inside).toBe(W.filter((w) => Math.abs(w) <= 1).length);
+					}
+				}
+	});
+
+	it('gradients equal a plain reference within float32 rounding: binary weights, sign and float inputs, every estimator', () => {
+		const rng = createRng(32);
+		for (const name of ['clipped', 'identity', 'approxsign', 'swishsign'] as const)
+			for (const input of ['sign', 'float'] as InputMode[])
+				for (const spread of [0.9, 1.5]) {
+					// spread 0.9: every latent weight inside [-1, 1] (the clipped estimator's mask is skipped);
+					// 1.5: some outside, where it is applied.
+					const n = 45, out = 6, B = 5;
+					const est = estimator(name);
+					const d = new Dense('d', n, { type: 'dense', units: out, weights: 'binary', input, bias: false }, est, rng);
+					d.W.value.set(randArray(rng, out * n, -spread, spread));
+					d.invalidate();
+					const x = randArray(rng, B * n, -1.6, 1.6), dy = randn(rng, B * out);
+					d.forward(x, B, { training: true });
+					const dx = d.backward(dy, B, true)!;
+					const W = d.W.value;
+					const sgn = (v: number) => (v >= 0 ? 1 : -1);
+					const f = (i: number) => (input === 'sign' ? sgn(x[i]) : x[i]);
+					const what = `${name}, ${input} input, spread ${spread}`;
+					for (let r = 0; r < out; r++)
+						for (let c = 0; c < n; c++) {
+							let g = 0, mag = 0;
+							for (let b = 0; b < B; b++) {
+								g += dy[b * out + r] * f(b * n + c);
+								mag += Math.abs(dy[b * out + r] * f(b * n + c));
+							}
+							const ref = est.backward(W[r * n + c], g);
+							expect(Math.abs(d.W.grad[r * n + c] - ref), `${what}: dW[${r},${c}]`).toBeLessThanOrEqual(2e-7 * mag * 4 + 1e-30);
+						}
+					for (let b = 0; b < B; b++)
+						for (let c = 0; c < n; c++) {
+							let g = 0, mag = 0;
+							for (let r = 0; r < out; r++) {
+								g += dy[b * out + r] * sgn(W[r * n + c]);
+								mag += Math.abs(dy[b * out + r]);
+							}
+							const ref = input === 'sign' ? est.backward(x[b * n + c], g) : g;
+							expect(Math.abs(dx[b * n + c] - ref), `${what}: dx[${b},${c}]`).toBeLessThanOrEqual(2e-7 * mag * 4 + 1e-30);
+						}
+				}
+	});
+});
+
 describe('layer storage', () => {
 	const sum = (t: StoredTensor[], k: 'packedBytes' | 'floatBytes') => t.reduce((s, x) => s + x[k], 0);
 	const dense = (inSize: number, cfg: Partial<DenseConfig>) => layerStorage({ type: 'dense', units: 5, ...cfg }, 'd', inSize);

@@ -13,18 +13,23 @@
  *
  *     y = Σ_i Σ_n c_{i,n} (A_n · B_i^T),
  *
- * computed pair by pair. In inference each product runs on the packed XOR-popcount
- * kernel; in training (or with `packed: false`) the same products come from the
- * float GEMM. Both give the same integers and are combined by the same code, so the
- * packed and the float outputs are identical to the bit.
+ * computed pair by pair. Each product runs on the packed XOR-popcount kernel, in
+ * training as in inference; with `packed: false` the same products come from the float
+ * GEMM on ±1 floats (the float simulation). Both give the same integers and are
+ * combined by the same code, so the packed and the float outputs are identical to the bit.
+ *
+ * Binary weights stay packed between steps: after an optimiser step {@link Dense.syncLatent}
+ * re-derives sign(W) word by word and rewrites only the ±1 floats whose sign flipped, so a
+ * step costs one pass over W instead of rebuilding every derived array.
  */
-import { binaryGemm, packRows, wordsFor } from '../bits';
+import { binaryGemm, packRows, popcount32, wordsFor } from '../bits';
 import { FormatError, type ByteReader, type ByteWriter } from '../bytes';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
 import type { Rng } from '../rng';
-import type { Estimator } from '../ste';
+import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
+import { simdSignRows, type PackedSigns } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 /** Weight-side quantities derived from the latent weights, cached until they change. */
@@ -41,7 +46,10 @@ interface PreparedWeights {
 	mean: number;
 	std: number;
 	shifts: Float64Array;
-	/** Packed rows of each base (filled on the first packed inference). */
+	/**
+	 * Packed rows of each base, [out, wordsFor(in)] words each: for binary and scaled weights
+	 * the layer's sign words themselves (kept in sync), for M bases filled on first use.
+	 */
 	packed: Uint32Array[] | null;
 }
 
@@ -59,13 +67,19 @@ export class Dense implements Layer {
 	readonly beta: Param | null;
 
 	private prepared: PreparedWeights | null = null;
+	/** sign(W) packed by rows, [out, wordsFor(in)] words, as of the last prepare or sync (latent weight modes). */
+	private signs: Uint32Array | null = null;
+	private signScratch: Uint32Array | null = null;
+	/** Latent weights with |w| <= 1 as of the last prepare or sync. */
+	private wInside = 0;
 	// Forward caches for backward.
 	private x: Float32Array | null = null;
 	private xe: Float32Array | null = null; // f(x), [batch, in]
 	private xBases: Float32Array | null = null; // A_n(x) stacked, [N, batch, in]
+	private xPacked: Uint32Array[] = []; // packed rows of each input base, [batch, wordsFor(in)] words
+	private xInside = 0; // sign inputs with |x| <= 1 in the last forward pass
 	private y: Float32Array | null = null;
 	private prod: Float32Array | null = null;
-	private prodInt: Int32Array | null = null;
 	private dx: Float32Array | null = null;
 	private dxe: Float32Array | null = null;
 	private dwe: Float32Array | null = null;
@@ -125,12 +139,39 @@ export class Dense implements Layer {
 	 * 'sign' inputs (null otherwise, or before any forward pass).
 	 */
 	inputClipShare(): number | null {
-		const x = this.x;
-		if (this.inputMode !== 'sign' || !x || this.lastBatch === 0) return null;
-		const n = this.lastBatch * this.inSize;
-		let inside = 0;
-		for (let i = 0; i < n; i++) if (x[i] >= -1 && x[i] <= 1) inside++;
-		return inside / n;
+		if (this.inputMode !== 'sign' || !this.x || this.lastBatch === 0) return null;
+		return this.xInside / (this.lastBatch * this.inSize);
+	}
+
+	/**
+	 * Bring the derived weights up to date after an optimiser step moved the latent weights
+	 * (the cheap form of {@link invalidate} for training). Binary weights: sign(W) is
+	 * re-derived word by word and only the ±1 floats whose sign flipped are rewritten;
+	 * scaled and M-base weights are rebuilt at the next forward pass (alpha moves with every
+	 * weight). Float weights: nothing to do.
+	 *
+	 * @param fresh sign(W) already packed by rows and its count of |w| <= 1 (from the
+	 *   optimiser's kernel, see `Optimizer.packedSigns`), so no pass over W is needed here
+	 * @returns flips, the weights whose sign differs from the last forward pass's, and
+	 *   inside, the latent weights with |w| <= 1 (NaN counts as outside); both 0 for float weights.
+	 */
+	syncLatent(fresh: PackedSigns | null = null): { flips: number; inside: number } {
+		if (this.weightMode === 'float') {
+			this.prepared = null;
+			return { flips: 0, inside: 0 };
+		}
+		const out = this.outSize, n = this.inSize;
+		if (!this.signs) {
+			this.prepareWeights();
+			return { flips: 0, inside: this.wInside };
+		}
+		const p = this.prepared;
+		const keep = this.weightMode === 'binary' && p !== null;
+		this.signScratch ??= new Uint32Array(this.signs.length);
+		const r = syncSignRows(this.W.value, out, n, this.signs, keep ? p.bases[0] : null, this.signScratch, fresh);
+		this.wInside = r.inside;
+		if (!keep) this.prepared = null;
+		return r;
 	}
 
 	/** g(W) and the bases it is built from; recomputed only after the latent weights change. */
@@ -147,10 +188,12 @@ export class Dense implements Layer {
 			shifts: new Float64Array(0),
 			packed: null
 		};
+		const signs = (this.signs ??= new Uint32Array(out * wordsFor(n)));
 		if (this.weightMode === 'binary' || this.weightMode === 'scaled') {
 			const s = new Float32Array(W.length);
-			for (let i = 0; i < W.length; i++) s[i] = W[i] >= 0 ? 1 : -1;
+			this.wInside = signRows(W, out, n, s, signs);
 			p.bases = [s];
+			p.packed = [signs];
 			p.effective = s;
 			if (this.weightMode === 'scaled') {
 				const a = new Float32Array(out);
@@ -174,6 +217,8 @@ export class Dense implements Layer {
 			p.mean = wb.mean;
 			p.std = wb.std;
 			p.shifts = wb.shifts;
+			// sign(W) itself, for the flip count of the next sync.
+			this.wInside = signRows(W, out, n, null, signs);
 		}
 		this.prepared = p;
 		return p;
@@ -195,6 +240,10 @@ export class Dense implements Layer {
 		for (let j = 0; j < len; j++) mean += effective[j];
 		mean /= len || 1;
 		for (let j = 0; j < len; j++) sq += (effective[j] - mean) ** 2;
+		const signs = (this.signs ??= new Uint32Array(out * wordsFor(n)));
+		this.wInside = signRows(this.W.value, out, n, null, signs);
+		// The file's base, not sign(alpha_r B): a row with alpha_r = 0 holds -0 where B is -1.
+		if (this.weightMode !== 'multibase') signRows(bases[0], out, n, null, signs);
 		this.prepared = {
 			bases,
 			baseScales,
@@ -203,47 +252,59 @@ export class Dense implements Layer {
 			mean,
 			std: Math.sqrt(sq / (len || 1)),
 			shifts: baseShifts(this.M),
-			packed: null
+			packed: this.weightMode === 'multibase' ? null : [signs]
 		};
 	}
 
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
 		const n = this.inSize, out = this.outSize;
-		const packed = opts.packed ?? !opts.training;
+		const packed = this.binaryProducts && (opts.packed ?? true);
 		const p = this.prepareWeights();
 		this.x = x;
 		this.lastBatch = batch;
 		this.lastTraining = opts.training;
+		const wpr = wordsFor(n);
+		if (packed) {
+			// Each input base is packed once per forward pass, not once per weight base.
+			for (let k = 0; k < this.N; k++) if (this.xPacked[k]?.length !== batch * wpr) this.xPacked[k] = new Uint32Array(batch * wpr);
+		}
 
 		// f(x)
 		let xe = x;
 		if (this.inputMode === 'sign') {
 			xe = this.xe = reuse(this.xe, batch * n);
-			for (let i = 0; i < batch * n; i++) xe[i] = x[i] >= 0 ? 1 : -1;
+			// One pass: the ±1 floats (for dL/dW), their packed rows (for the product) and the clip share.
+			const simd = packed ? simdSignRows(x, batch, n, xe) : null;
+			if (simd) {
+				this.xPacked[0].set(simd.words);
+				this.xInside = simd.inside;
+			} else this.xInside = signRows(x, batch, n, xe, packed ? this.xPacked[0] : null);
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, batch * n);
 			this.xBases = reuse(this.xBases, this.N * batch * n);
 			activationBasesForward(x.subarray(0, batch * n), this.v!.value, this.beta!.value, xe, this.xBases);
+			if (packed) for (let k = 0; k < this.N; k++) packRows(this.xBases.subarray(k * batch * n, (k + 1) * batch * n), batch, n, this.xPacked[k]);
 		} else this.xe = x;
 
 		const y = (this.y = reuse(this.y, batch * out));
 		if (this.binaryProducts) {
-			const prod = (this.prod = reuse(this.prod, batch * out));
-			const xBase = (k: number): Float32Array =>
-				this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n);
 			if (packed && !p.packed) p.packed = p.bases.map((B) => packRows(B, out, n));
-			// Each input base is packed once per forward pass, not once per weight base.
-			const xPacked = packed ? Array.from({ length: this.N }, (_, k) => packRows(xBase(k), batch, n)) : null;
-			let first = true;
-			for (let i = 0; i < this.M; i++) {
-				for (let k = 0; k < this.N; k++) {
-					if (xPacked) {
-						if (!this.prodInt || this.prodInt.length !== batch * out) this.prodInt = new Int32Array(batch * out);
-						binaryGemm(xPacked[k], p.packed![i], this.prodInt, batch, out, n);
-						for (let j = 0; j < batch * out; j++) prod[j] = this.prodInt[j];
-					} else matmulABt(xBase(k), p.bases[i], prod, batch, out, n);
-					this.accumulate(y, prod, batch, first, i, k, p);
-					first = false;
+			if (packed && this.M === 1 && this.N === 1 && !p.rowScales) {
+				// One pair with c = 1: accumulate would compute y = 1 * prod, the same bits as writing prod.
+				binaryGemm(this.xPacked[0], p.packed![0], y, batch, out, n);
+			} else {
+				const prod = (this.prod = reuse(this.prod, batch * out));
+				const xBase = (k: number): Float32Array =>
+					this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n);
+				let first = true;
+				for (let i = 0; i < this.M; i++) {
+					for (let k = 0; k < this.N; k++) {
+						// The XOR-popcount kernel writes its exact integers straight into the float buffer.
+						if (packed) binaryGemm(this.xPacked[k], p.packed![i], prod, batch, out, n);
+						else matmulABt(xBase(k), p.bases[i], prod, batch, out, n);
+						this.accumulate(y, prod, batch, first, i, k, p);
+						first = false;
+					}
 				}
 			}
 		} else if (this.weightMode === 'scaled') {
@@ -272,7 +333,9 @@ export class Dense implements Layer {
 		for (let r = 0; r < batch; r++) {
 			const o = r * out;
 			for (let j = 0; j < out; j++) {
-				const t = rs ? rs[j] * prod[o + j] : cf * prod[o + j];
+				// Scaled weights: c_{i,k} = beta_k alpha_r (issue 12: beta_k was dropped here). With
+				// sign inputs cf = 1, and (1 * alpha_r) * prod is alpha_r * prod to the bit.
+				const t = rs ? cf * rs[j] * prod[o + j] : cf * prod[o + j];
 				y[o + j] = first ? t : y[o + j] + t;
 			}
 		}
@@ -291,8 +354,11 @@ export class Dense implements Layer {
 			for (let r = 0; r < batch; r++) for (let j = 0; j < out; j++) gb[j] += dy[r * out + j];
 		}
 
-		// dL/dg(W) = dy^T · f(x), [out, in]
-		if (this.weightMode === 'float') matmulAtB(dy, this.xe, gW, out, n, batch);
+		// dL/dg(W) = dy^T · f(x), [out, in]. Straight into the latent gradient when the estimator
+		// passes dy unchanged over [-1, 1] and every latent weight lies there (always, under latent
+		// clipping with the clipped or identity estimator): the mask would copy it bit for bit.
+		if (this.weightMode === 'float' || (this.weightMode === 'binary' && this.wInside === W.length && stePassesWithinUnit(this.est)))
+			matmulAtB(dy, this.xe, gW, out, n, batch);
 		else {
 			const dwe = (this.dwe = reuse(this.dwe, out * n));
 			matmulAtB(dy, this.xe, dwe, out, n, batch);
@@ -305,10 +371,8 @@ export class Dense implements Layer {
 		matmulAB(dy, p.effective, dxe, batch, n, out);
 		if (this.inputMode === 'float') return dxe;
 		const dx = (this.dx = reuse(this.dx, batch * n));
-		if (this.inputMode === 'sign') {
-			const x = this.x;
-			for (let i = 0; i < batch * n; i++) dx[i] = this.est.backward(x[i], dxe[i]);
-		} else {
+		if (this.inputMode === 'sign') steBackward(this.est, this.x.subarray(0, batch * n), dxe, dx);
+		else {
 			activationBasesBackward(this.x.subarray(0, batch * n), this.v!.value, this.beta!.value, dxe, dx, this.v!.grad, this.beta!.grad);
 		}
 		return needDx ? dx : null;
@@ -317,9 +381,8 @@ export class Dense implements Layer {
 	/** Chain dL/dg(W) back to the latent weights through the chosen straight-through estimator. */
 	private latentGrad(dwe: Float32Array, p: PreparedWeights, W: Float32Array, gW: Float32Array): void {
 		const est = this.est, n = this.inSize, out = this.outSize;
-		if (this.weightMode === 'binary') {
-			for (let i = 0; i < W.length; i++) gW[i] = est.backward(W[i], dwe[i]);
-		} else if (this.weightMode === 'scaled') {
+		if (this.weightMode === 'binary') steBackward(est, W, dwe, gW);
+		else if (this.weightMode === 'scaled') {
 			// g = alpha_r sign(W_rc): d/dW_rc = alpha_r ste'(W_rc) + sign(W_rc)/n (through alpha_r = mean |W_r|).
 			const a = p.rowScales!, s = p.bases[0];
 			for (let r = 0; r < out; r++) {
@@ -398,4 +461,74 @@ function sumBases(bases: Float32Array[], alphas: Float64Array, len: number): Flo
 		e[j] = acc;
 	}
 	return e;
+}
+
+/**
+ * sign(X) for X [rows, cols]: bit c of row r's words (`wordsFor(cols)` per row, tail bits 0)
+ * is 1 iff X_rc >= 0, and `pm`, when given, receives ±1 (+1 for x >= 0, also -0; -1 for
+ * NaN, as the bit packer). One pass for the ±1 floats, the packed rows and the count.
+ *
+ * @returns the number of values with |x| <= 1 (the clipped estimator's window)
+ */
+function signRows(X: Float32Array, rows: number, cols: number, pm: Float32Array | null, words: Uint32Array | null): number {
+	const wpr = wordsFor(cols);
+	let inside = 0;
+	for (let r = 0; r < rows; r++) {
+		for (let w = 0; w < wpr; w++) {
+			const c0 = w << 5, lim = Math.min(32, cols - c0), i0 = r * cols + c0;
+			let word = 0;
+			for (let b = 0; b < lim; b++) {
+				const v = X[i0 + b];
+				// `+(bool)` compiles to a flag move; a branch here mispredicts on random signs.
+				word |= +(v >= 0) << b;
+				inside += +(v <= 1) & +(v >= -1);
+			}
+			if (pm) for (let b = 0; b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
+			if (words) words[r * wpr + w] = word;
+		}
+	}
+	return inside;
+}
+
+/**
+ * Re-derive the packed signs of W [rows, cols] over `words` (as {@link signRows} wrote
+ * them) and count what changed; where `pm` (the ±1 floats of the same signs) is given,
+ * rewrite only its elements whose sign flipped. The packing comes `given` (the optimiser
+ * packed it), else from the WebAssembly kernel, else from JavaScript into `scratch`.
+ */
+function syncSignRows(
+	W: Float32Array,
+	rows: number,
+	cols: number,
+	words: Uint32Array,
+	pm: Float32Array | null,
+	scratch: Uint32Array,
+	given: PackedSigns | null
+): { flips: number; inside: number } {
+	const wpr = wordsFor(cols);
+	const simd = given ?? simdSignRows(W, rows, cols);
+	const fresh = simd ? simd.words : scratch;
+	const inside = simd ? simd.inside : signRows(W, rows, cols, null, scratch);
+	let flips = 0;
+	for (let r = 0; r < rows; r++) {
+		for (let w = 0; w < wpr; w++) {
+			const k = r * wpr + w, word = fresh[k];
+			let changed = word ^ words[k];
+			if (changed === 0) continue;
+			words[k] = word;
+			const count = popcount32(changed);
+			flips += count;
+			if (!pm) continue;
+			const i0 = r * cols + (w << 5);
+			if (count > 6) {
+				// Early in training most words change in many places: rewrite the word's floats outright.
+				for (let b = 0, lim = Math.min(32, cols - (w << 5)); b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
+			} else
+				for (; changed !== 0; changed &= changed - 1) {
+					const b = 31 - Math.clz32(changed & -changed);
+					pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
+				}
+		}
+	}
+	return { flips, inside };
 }

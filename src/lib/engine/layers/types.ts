@@ -38,7 +38,8 @@ export interface ForwardOptions {
 	training: boolean;
 	/**
 	 * Use the packed XOR-popcount kernel where both a dense layer's weights and inputs are binary.
-	 * Defaults to `!training` (inference is really binary); set false to get the float simulation.
+	 * Defaults to true, in training as in inference; set false to get the float simulation
+	 * (the same products on ±1 floats, equal to the bit).
 	 */
 	packed?: boolean;
 }
