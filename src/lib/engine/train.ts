@@ -5,13 +5,14 @@
  */
 import { validateTrainConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/dataset';
-import { Dense } from './layers/dense';
+import type { Conv2D } from './layers/conv2d';
+import type { Dense } from './layers/dense';
 import { softmaxCrossEntropy, argmaxRows } from './loss';
 import { Model } from './model';
 import { clipLatent, createOptimizer, type Optimizer } from './optim';
 import { createRng, type Rng } from './rng';
 
-/** Per dense layer, per step. */
+/** Per layer with weights (dense and conv, `Model.weighted`), per step. */
 export interface LayerStepMetrics {
 	name: string;
 	/** Whether the layer's weights are binary (latent weights stand behind signs). */
@@ -113,7 +114,7 @@ export class Trainer {
 		this.by = new Uint8Array(B + 1);
 		this.dLogits = new Float32Array((B + 1) * data.numClasses);
 		this.bins = opts.histogramBins ?? 32;
-		this.signsBefore = this.model.dense.map((d) => new Uint8Array(d.weightMode === 'float' ? 0 : d.W.value.length));
+		this.signsBefore = this.model.weighted.map((d) => new Uint8Array(d.weightMode === 'float' ? 0 : d.W.value.length));
 	}
 
 	/** Completed epochs (the fractional part is the progress through the current one). */
@@ -137,7 +138,7 @@ export class Trainer {
 		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
 		model.backward(this.dLogits, B);
 
-		const dense = model.dense;
+		const dense = model.weighted;
 		for (let k = 0; k < dense.length; k++) {
 			const w = dense[k].W.value, before = this.signsBefore[k];
 			for (let i = 0; i < before.length; i++) before[i] = w[i] >= 0 ? 1 : 0;
@@ -184,7 +185,7 @@ export class Trainer {
 		return { step: this.stepsDone, epoch, stepInEpoch, examples: B, loss, accuracy: correct / B, layers, flips: flipsTotal, diverged: !finite };
 	}
 
-	private histogram(d: Dense): Uint32Array | null {
+	private histogram(d: Dense | Conv2D): Uint32Array | null {
 		if (this.bins <= 0) return null;
 		const h = new Uint32Array(this.bins), w = d.W.value, n = this.bins;
 		const [lo, hi] = HISTOGRAM_RANGE, scale = n / (hi - lo);
