@@ -24,13 +24,13 @@
  * packed kernel needs no mask: a padded pixel is a run of zero words.
  *
  * Packed binary convolution (XNOR-Net, Rastegari et al. 2016, section 3.2, computed
- * as in Larq Compute Engine: im2col then a binary GEMM): pixel signs are packed C to
- * wordsFor(C) = wc words, zero tail bits, filters the same way per (f, ky, kx), and a
- * window's row is kh·kw·wc words. XOR-popcount over a row counts disagreements over
- * the valid bits only (the tails are 0 in both operands), so with K = kh·kw·C valid
- * bits and K' = 32·kh·kw·wc bits per row, the binary GEMM's K' - 2·popcount is the
- * true dot product plus K' - K, which is subtracted. Exact integers: the packed and
- * the float convolution of the same ±1 data agree to the bit.
+ * as in Larq Compute Engine: im2col then a binary GEMM): each pixel's C signs are packed
+ * once into wordsFor(C) words; a window's im2col row is its kernel² pixel runs laid end
+ * to end, K = kernel²·C bits in wordsFor(K) words, exactly the row `packRows` makes of the
+ * float im2col row (word copies when C is a multiple of 32, shifts otherwise); filters
+ * are packed as those rows. The XOR-popcount GEMM then gives K - 2·popcount(row XOR
+ * filter), the exact ±1 dot product: the packed and the float convolution of the same
+ * ±1 data agree to the bit.
  */
 import { binaryGemm, packRows, wordsFor } from './bits';
 import { matmulABt } from './gemm';
@@ -89,9 +89,9 @@ export function im2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number,
 						const ix = ox * stride + kx - pad;
 						if (iy < 0 || iy >= h || ix < 0 || ix >= w) cols.fill(padValue, o, o + c);
 						else {
+							// A plain loop: a subarray per pixel would allocate 9 objects per output position.
 							const s = xb + (iy * w + ix) * c;
-							if (c >= 16) cols.set(x.subarray(s, s + c), o);
-							else for (let j = 0; j < c; j++) cols[o + j] = x[s + j];
+							for (let j = 0; j < c; j++) cols[o + j] = x[s + j];
 						}
 					}
 				}
@@ -132,12 +132,9 @@ export function col2im(dcols: Float32Array, g: ConvGeometry, b0: number, nb: num
 	return padSum;
 }
 
-/**
- * Words per im2col row of packed pixels: kernel² runs of wordsFor(C) words. The binary
- * GEMM treats a row as 32 times this many bits, K' in the header's notation.
- */
+/** Words per im2col row of packed pixels: wordsFor(K), K = kernel² · C bits. */
 export function packedRowWords(g: ConvGeometry): number {
-	return g.kernel * g.kernel * wordsFor(g.c);
+	return wordsFor(g.k);
 }
 
 /**
@@ -150,35 +147,49 @@ export function packPixels(x: Float32Array, pixels: number, c: number, out?: Uin
 }
 
 /**
- * Pack ±1 filters W [F, kh, kw, C] for {@link binaryConvGemm}: each filter's kernel²
- * runs of C signs, wordsFor(C) words per run. The same as `packRows(W, F·kernel², C)`.
+ * Pack ±1 filters W [F, kh, kw, C] for {@link binaryConvGemm}: one row of K = kernel²·C
+ * bits per filter, wordsFor(K) words, in im2col order — `packRows(W, F, K)`, the same
+ * rows the model file stores.
  */
 export function packFilters(W: ArrayLike<number>, filters: number, g: ConvGeometry, out?: Uint32Array): Uint32Array {
-	return packRows(W, filters * g.kernel * g.kernel, g.c, out);
+	return packRows(W, filters, g.k, out);
 }
 
 /**
- * im2col on packed pixels: for examples b0 .. b0+nb-1 of px [batch·H·W, wc], row
- * (b - b0)·OH·OW + oy·OW + ox of out is the window's kernel² pixel runs of wc words,
- * zero words (all -1) where the window leaves the image. out: [nb·OH·OW, kernel²·wc].
+ * im2col on packed pixels: for examples b0 .. b0+nb-1 of px [batch·H·W, wordsFor(C)] (from
+ * {@link packPixels}), row (b - b0)·OH·OW + oy·OW + ox of out [nb·OH·OW, wordsFor(K)] holds
+ * the window's K = kernel²·C bits, tap t = ky·kernel + kx at bits t·C .. t·C + C - 1, as
+ * `packRows` would pack the float im2col row. Pixels outside the image add no bits (bit 0
+ * is -1, the padding). When C is a multiple of 32 every tap starts on a word and is
+ * copied word by word; otherwise each pixel word is shifted into place.
  */
 export function im2colPacked(px: Uint32Array, g: ConvGeometry, b0: number, nb: number, out: Uint32Array): void {
-	const { h, w, kernel, stride, pad, oh, ow } = g;
-	const wc = wordsFor(g.c), rowWords = kernel * kernel * wc;
+	const { h, w, c, kernel, stride, pad, oh, ow } = g;
+	const wc = wordsFor(c), rowWords = wordsFor(g.k), aligned = (c & 31) === 0;
 	let r = 0;
 	for (let b = b0; b < b0 + nb; b++) {
 		const pb = b * h * w;
 		for (let oy = 0; oy < oh; oy++) {
 			for (let ox = 0; ox < ow; ox++, r++) {
-				let o = r * rowWords;
-				for (let ky = 0; ky < kernel; ky++) {
+				const o = r * rowWords;
+				if (!aligned) out.fill(0, o, o + rowWords);
+				for (let ky = 0, t = 0; ky < kernel; ky++) {
 					const iy = oy * stride + ky - pad;
-					for (let kx = 0; kx < kernel; kx++, o += wc) {
+					for (let kx = 0; kx < kernel; kx++, t++) {
 						const ix = ox * stride + kx - pad;
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w) for (let j = 0; j < wc; j++) out[o + j] = 0;
-						else {
-							const s = (pb + iy * w + ix) * wc;
-							for (let j = 0; j < wc; j++) out[o + j] = px[s + j];
+						const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+						const s = (pb + iy * w + ix) * wc;
+						if (aligned) {
+							const d = o + t * wc;
+							if (inside) for (let j = 0; j < wc; j++) out[d + j] = px[s + j];
+							else for (let j = 0; j < wc; j++) out[d + j] = 0;
+						} else if (inside) {
+							for (let j = 0, pos = t * c; j < wc; j++, pos += 32) {
+								const v = px[s + j], q = o + (pos >>> 5), sh = pos & 31;
+								out[q] |= v << sh;
+								// The pixel's tail bits are 0, so the spill never reaches past the row's K bits.
+								if (sh !== 0 && (pos >>> 5) + 1 < rowWords) out[q + 1] |= v >>> (32 - sh);
+							}
 						}
 					}
 				}
@@ -190,8 +201,8 @@ export function im2colPacked(px: Uint32Array, g: ConvGeometry, b0: number, nb: n
 /**
  * The packed binary convolution's product: out[r, f] = Σ_K cols_r · W_f, the exact ±1 dot
  * product of im2col row r (from {@link im2colPacked}) and filter f (from {@link packFilters}),
- * for `rows` rows and `filters` filters. Runs `gemm` (default `binaryGemm`, the fastest
- * kernel here) over K' = 32·kernel²·wc bits and subtracts K' - K, the agreeing zero tails.
+ * for `rows` rows and `filters` filters, by `gemm` (default `binaryGemm`, the fastest
+ * kernel here) over K bits.
  *
  * @param out [rows, filters], overwritten; integers in [-K, K]
  */
@@ -204,10 +215,7 @@ export function binaryConvGemm(
 	g: ConvGeometry,
 	gemm: (A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number) => void = binaryGemm
 ): void {
-	const kBits = 32 * packedRowWords(g);
-	gemm(cols, filtersPacked, out, rows, filters, kBits);
-	const extra = kBits - g.k;
-	if (extra !== 0) for (let i = 0, n = rows * filters; i < n; i++) out[i] -= extra;
+	gemm(cols, filtersPacked, out, rows, filters, g.k);
 }
 
 let pixelScratch = new Uint32Array(0);

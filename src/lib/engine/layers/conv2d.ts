@@ -37,7 +37,7 @@ import type { Conv2dConfig, InputMode, WeightMode } from '../config';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
 import type { Rng } from '../rng';
-import type { Estimator } from '../ste';
+import { steBackward, type Estimator } from '../ste';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
 
@@ -209,7 +209,10 @@ export class Conv2D implements Layer {
 			const nb = Math.min(this.chunk, batch - b0), rows = nb * P;
 			const yc = y.subarray(b0 * P * F, (b0 + nb) * P * F);
 			if (this.binaryProducts) {
-				const prod = (this.prod = reuse(this.prod, this.chunk * P * F));
+				// One unscaled pair (binary weights, sign inputs): c = 1 and 1 · prod = prod, so the
+				// integers go straight to y, skipping a pass over the output (same bits).
+				const direct = this.M === 1 && this.N === 1 && !p.rowScales;
+				const prod = direct ? yc : (this.prod = reuse(this.prod, this.chunk * P * F));
 				let first = true;
 				for (let k = 0; k < this.N; k++) {
 					let cols: Float32Array | null = null;
@@ -223,7 +226,7 @@ export class Conv2D implements Layer {
 					for (let i = 0; i < this.M; i++) {
 						if (cols) matmulABt(cols, p.bases[i], prod, rows, F, g.k);
 						else binaryConvGemm(this.colWords!, this.packedBases![i], prod, rows, F, g);
-						this.accumulate(yc, prod, rows, first, i, k, p);
+						if (!direct) this.accumulate(yc, prod, rows, first, i, k, p);
 						first = false;
 					}
 				}
@@ -361,7 +364,7 @@ export class Conv2D implements Layer {
 		const x = this.x;
 		const dx = (this.dx = reuse(this.dx, n));
 		if (this.inputMode === 'sign') {
-			for (let i = 0; i < n; i++) dx[i] = this.est.backward(x[i], dxe[i]);
+			steBackward(this.est, x.subarray(0, n), dxe, dx);
 			if (dK) this.inputScalesBackward(x, batch, dK, dx);
 		} else {
 			activationBasesBackward(x.subarray(0, n), this.v!.value, this.beta!.value, dxe, dx, this.v!.grad, this.beta!.grad);

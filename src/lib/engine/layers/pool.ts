@@ -44,7 +44,10 @@ export class MaxPool2D implements Layer {
 		if (!this.arg || this.arg.length !== y.length) this.arg = new Int32Array(y.length);
 		const arg = this.arg;
 		this.lastBatch = batch;
-		// Channels innermost: each window pixel's C values are contiguous in NHWC.
+		// Window offsets from its top-left value, in row-major window order (ties keep the first).
+		const kk = kernel * kernel;
+		const offs = new Int32Array(kk);
+		for (let ky = 0; ky < kernel; ky++) for (let kx = 0; kx < kernel; kx++) offs[ky * kernel + kx] = (ky * w + kx) * c;
 		let o = 0;
 		for (let b = 0; b < batch; b++) {
 			const xb = b * h * w * c;
@@ -52,19 +55,18 @@ export class MaxPool2D implements Layer {
 				for (let ox = 0; ox < ow; ox++, o += c) {
 					const first = xb + (oy * stride * w + ox * stride) * c;
 					for (let ch = 0; ch < c; ch++) {
-						y[o + ch] = x[first + ch];
-						arg[o + ch] = first + ch;
-					}
-					for (let ky = 0; ky < kernel; ky++)
-						for (let kx = ky === 0 ? 1 : 0; kx < kernel; kx++) {
-							const p = xb + ((oy * stride + ky) * w + ox * stride + kx) * c;
-							// Strictly greater: ties keep the first in row-major window order; NaN never replaces.
-							for (let ch = 0; ch < c; ch++)
-								if (x[p + ch] > y[o + ch]) {
-									y[o + ch] = x[p + ch];
-									arg[o + ch] = p + ch;
-								}
+						let bi = first + ch, m = x[bi];
+						for (let t = 1; t < kk; t++) {
+							const q = first + offs[t] + ch, v = x[q];
+							// Strictly greater: NaN never replaces (and a NaN first value stays).
+							if (v > m) {
+								m = v;
+								bi = q;
+							}
 						}
+						y[o + ch] = m;
+						arg[o + ch] = bi;
+					}
 				}
 		}
 		return y;
