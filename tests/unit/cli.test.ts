@@ -59,7 +59,11 @@ describe('npm run train', () => {
 			[['--dataset', 'moons', '--save', join(dir, 'no', 'such', 'dir', 'm.bwnn')], /its folder does not exist/],
 			[['--dataset', 'moons', '--seed', '0x10'], /--seed must be a number/],
 			[['--dataset', 'moons', '--batch', '1', '--batchnorm'], /at least 2 examples per batch/],
-			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/]
+			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/],
+			[['--dataset', 'moons', '--arch', 'cnn'], /--arch must be one of mlp, convnet/],
+			[['--dataset', 'moons', '--arch', 'convnet'], /--arch convnet needs images; moons has none/],
+			[['--dataset', 'moons', '--conv', '8'], /--conv sets the conv blocks of --arch convnet/],
+			[['--arch', 'convnet', '--weights', 'binary,float', '--epochs', '1'], /give one mode with --arch convnet/]
 		];
 		for (const [args, msg] of cases) {
 			const r = train(args);
@@ -71,7 +75,7 @@ describe('npm run train', () => {
 
 	it('lists every option with --help', () => {
 		const out = execFileSync(tsx, ['scripts/train.ts', '--help'], { encoding: 'utf8' });
-		for (const o of ['--dataset', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
+		for (const o of ['--dataset', '--arch', '--conv', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
 			expect(out).toContain(o);
 	});
 });

@@ -37,8 +37,9 @@ export interface ForwardOptions {
 	/** Training mode: batch statistics in batch norm, caches kept for backward. */
 	training: boolean;
 	/**
-	 * Use the packed XOR-popcount kernel where both a dense layer's weights and inputs are binary.
-	 * Defaults to `!training` (inference is really binary); set false to get the float simulation.
+	 * Use the packed XOR-popcount kernel where both a layer's weights and inputs are binary.
+	 * Dense layers default to `!training` (inference is really binary), conv layers to true
+	 * (their packed forward is faster and gives the same numbers); false gives the float simulation.
 	 */
 	packed?: boolean;
 }
