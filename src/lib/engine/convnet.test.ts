@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, randn } from '../../../tests/unit/helpers';
 import { ConfigError, validateModelConfig, type ModelConfig } from './config';
-import { convnetConfig, type ConvNetSpec } from './convnet';
+import { convnetConfig, convnetFloatTwin, type ConvNetSpec } from './convnet';
 import type { Dataset } from './data/dataset';
 import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
 import { Model, planLayers } from './model';
@@ -44,7 +44,8 @@ describe('convnetConfig', () => {
 		expect(mem.packedBytes).toBe(packedWeights + 4 * floats);
 		expect(mem.floatBytes).toBe(4 * (32 * 9 + 64 * 288 + 3136 * 256 + 256 * 10) + 4 * 4 * (32 + 64 + 256 + 10));
 		// The float twin puts a ReLU where the binary network's next layer takes signs.
-		const twin = convnetConfig({ inputShape: [28, 28, 1], classes: 10 });
+		const twin = convnetConfig(convnetFloatTwin({ inputShape: [28, 28, 1], classes: 10, weights: 'binary', input: 'sign', bases: 3 }));
+		expect(twin).toEqual(convnetConfig({ inputShape: [28, 28, 1], classes: 10 }));
 		expect(twin.layers.filter((l) => l.type === 'relu')).toHaveLength(3);
 		expect(twin.layers.every((l) => !('weights' in l) || l.weights === 'float')).toBe(true);
 	});

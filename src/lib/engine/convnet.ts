@@ -70,3 +70,12 @@ export function convnetConfig(spec: ConvNetSpec): ModelConfig {
 		swishBeta: spec.swishBeta ?? 5
 	});
 }
+
+/**
+ * The float twin of a ConvNet: the same blocks and widths with float weights and
+ * inputs everywhere, so ReLUs where the binary network's next layer takes signs — the
+ * baseline a figure shows beside the binary network (as `floatTwin` does for MLPs).
+ */
+export function convnetFloatTwin(spec: ConvNetSpec): ConvNetSpec {
+	return { inputShape: spec.inputShape, classes: spec.classes, conv: spec.conv, hidden: spec.hidden, weights: 'float', input: 'float' };
+}
