@@ -201,7 +201,7 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 		return { type };
 	});
 	const inputShape = raw.inputShape === undefined ? undefined : validateInputShape(raw.inputShape, inputSize);
-	const weights = checkShapes(layers, inputSize, inputShape);
+	const { weights } = checkShapes(layers, inputSize, inputShape);
 	const dense = layers.filter((l): l is DenseConfig => l.type === 'dense');
 	if (weights > MAX_WEIGHTS)
 		throw new ConfigError(`the model has ${weights} weights (counting each base); the limit is ${MAX_WEIGHTS}`);
@@ -264,11 +264,11 @@ export function windowOutput(size: number, kernel: number, stride: number, pad: 
 /**
  * Walk the layers' shapes: a feature map [h, w, c] until a flatten, a vector after it.
  * Conv and pool layers need a feature map, dense layers a vector. Returns the weight
- * count (each base counted) for the size limit.
+ * count (each base counted) for the size limit, and the largest layer output per example.
  */
-function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [number, number, number] | undefined): number {
+function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [number, number, number] | undefined): { weights: number; largest: number } {
 	let map: [number, number, number] | null = inputShape ? [...inputShape] : null;
-	let width = inputSize, weights = 0;
+	let width = inputSize, weights = 0, largest = inputSize;
 	layers.forEach((l, i) => {
 		const at = `layers[${i}]`;
 		if (l.type === 'conv2d' || l.type === 'maxpool') {
@@ -287,6 +287,7 @@ function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [numb
 			if (oh * ow * oc > MAX_FEATURE_MAP) throw new ConfigError(`${at}: its ${oh}x${ow}x${oc} output is larger than the limit of ${MAX_FEATURE_MAP} values per example`);
 			map = [oh, ow, oc];
 			width = oh * ow * oc;
+			largest = Math.max(largest, width);
 		} else if (l.type === 'flatten') {
 			map = null;
 		} else if (l.type === 'dense') {
@@ -294,11 +295,15 @@ function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [numb
 				throw new ConfigError(`${at}: a dense layer after a ${map.join('x')} feature map needs a { "type": "flatten" } layer before it`);
 			weights += l.units * width * (l.weights === 'multibase' ? (l.bases ?? 3) : 1);
 			width = l.units;
+			largest = Math.max(largest, width);
 			map = null;
 		}
 	});
-	return weights;
+	return { weights, largest };
 }
+
+/** Largest number of floats one layer's output may take for a whole training batch (512 MB). */
+export const MAX_BATCH_VALUES = 2 ** 27;
 
 /** Check a training config; returns a normalised copy with defaults filled in. */
 export function validateTrainConfig(raw: unknown): TrainConfig {
@@ -325,10 +330,15 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
 			gamma: o.gamma === undefined ? 1e-4 : num(o.gamma, 'optimizer.gamma', 0, 1, true),
 			tau: o.tau === undefined ? 1e-8 : num(o.tau, 'optimizer.tau', 0, 1)
 		};
+	const batchSize = int(raw.batchSize, 'batchSize', 1, 8192);
+	// Conv layers make large maps: keep a batch's activations within a browser tab's means.
+	const { largest } = checkShapes(model.layers, model.inputSize, model.inputShape);
+	if (batchSize * largest > MAX_BATCH_VALUES)
+		throw new ConfigError(`batchSize ${batchSize} times the largest layer output (${largest} values per example) is more than ${MAX_BATCH_VALUES} values: choose a batch of at most ${Math.floor(MAX_BATCH_VALUES / largest)}`);
 	return {
 		model,
 		optimizer,
-		batchSize: int(raw.batchSize, 'batchSize', 1, 8192),
+		batchSize,
 		seed: int(raw.seed, 'seed', 0, 2 ** 32 - 1),
 		latentClip: raw.latentClip === undefined ? true : bool(raw.latentClip, 'latentClip')
 	};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, randn } from '../../../tests/unit/helpers';
-import { ConfigError, validateModelConfig, type ModelConfig } from './config';
+import { ConfigError, validateModelConfig, validateTrainConfig, type ModelConfig } from './config';
 import { convnetConfig, convnetFloatTwin, type ConvNetSpec } from './convnet';
 import type { Dataset } from './data/dataset';
 import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
@@ -69,6 +69,12 @@ describe('conv configs', () => {
 		expect(bad([{ type: 'flatten' }, { type: 'maxpool', size: 2 }, dense])).toThrow(/layers\[1\].*flatten/);
 		expect(bad([dense], { inputShape: [8, 8, 2] })).toThrow(/inputShape 8x8x2/);
 		expect(bad([dense], { inputShape: [8, 8, 2] })).toThrow(ConfigError);
+	});
+
+	it('refuse a batch whose activations would not fit (batch x largest map)', () => {
+		const model = convnetConfig({ inputShape: [28, 28, 1], classes: 10 });
+		expect(() => validateTrainConfig({ model, optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 8192, seed: 1 })).toThrow(/at most 5349/);
+		expect(() => validateTrainConfig({ model, optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 64, seed: 1 })).not.toThrow();
 	});
 
 	it('let a dense layer read the input image directly (an MLP with an inputShape)', () => {
