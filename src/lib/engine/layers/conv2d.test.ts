@@ -3,6 +3,7 @@ import { createRng, dotLoss, finiteDiff, randArray, randn, relErr, someIndices }
 import { ByteReader, ByteWriter } from '../bytes';
 import type { Conv2dConfig, InputMode, WeightMode } from '../config';
 import { conv2dReference } from '../conv';
+import { activationBasesForward } from '../multibase';
 import { estimator, type EstimatorName } from '../ste';
 import { BatchNorm } from './batchnorm';
 import { Conv2D } from './conv2d';
@@ -77,6 +78,27 @@ describe('Conv2D, binary modes', () => {
 							expect(Array.from(packed), what).toEqual(Array.from(sim));
 						}
 					}
+	});
+
+	it('every mode computes f(x) ⊛ g(W) + b, with f(x) padded by 0, -1 or -Σ beta (brute-force reference)', () => {
+		const rng = createRng(13);
+		for (const weights of ['float', ...weightModes] as WeightMode[])
+			for (const input of ['float', ...inputModes] as InputMode[])
+				for (const [M, N] of [[1, 1], [3, 2]]) {
+					const c = make([5, 6, 7], { weights, input, bases: M, inputBases: N, padding: 1, stride: 2 }, M + N);
+					const B = 2, n = B * c.inSize, x = randn(rng, n);
+					const y = c.forward(x, B, { training: false });
+					let fx = x, pad = 0;
+					if (input === 'sign') (fx = signs(x)), (pad = -1);
+					if (input === 'multibase') {
+						fx = new Float32Array(n);
+						activationBasesForward(x, c.v!.value, c.beta!.value, fx);
+						pad = -c.beta!.value.reduce((s, b) => s + b, 0);
+					}
+					const ref = conv2dReference(fx, c.prepareWeights().effective, c.geometry, B, 4, pad);
+					const what = `${weights} x ${input}, M=${M} N=${N}`;
+					for (let i = 0; i < ref.length; i++) expect(y[i], what).toBeCloseTo(ref[i] + c.b!.value[i % 4], 3);
+				}
 	});
 
 	it('binary weights with sign inputs compute the integer ±1 convolution, padding with -1', () => {

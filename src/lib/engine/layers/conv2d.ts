@@ -209,9 +209,9 @@ export class Conv2D implements Layer {
 			const nb = Math.min(this.chunk, batch - b0), rows = nb * P;
 			const yc = y.subarray(b0 * P * F, (b0 + nb) * P * F);
 			if (this.binaryProducts) {
-				// One unscaled pair (binary weights, sign inputs): c = 1 and 1 · prod = prod, so the
+				// Binary weights and sign inputs: one pair with c = 1, and 1 · prod = prod, so the
 				// integers go straight to y, skipping a pass over the output (same bits).
-				const direct = this.M === 1 && this.N === 1 && !p.rowScales;
+				const direct = this.weightMode === 'binary' && this.inputMode === 'sign';
 				const prod = direct ? yc : (this.prod = reuse(this.prod, this.chunk * P * F));
 				let first = true;
 				for (let k = 0; k < this.N; k++) {
@@ -261,7 +261,11 @@ export class Conv2D implements Layer {
 		return cols;
 	}
 
-	/** y (+)= c_{i,k} ⊙ prod (alpha per filter for 'scaled'): the one place pair products are scaled and summed. */
+	/**
+	 * y (+)= c_{i,k} ⊙ prod, the one place pair products are scaled and summed: c = alpha_i beta_k,
+	 * times alpha_f per filter for 'scaled' weights (whose beta_k must not be dropped: with N-base
+	 * inputs the pair is alpha_f · (beta_k · prod)).
+	 */
 	private accumulate(y: Float32Array, prod: Float32Array, rows: number, first: boolean, i: number, k: number, p: PreparedWeights): void {
 		const F = this.filters;
 		let c = 1;
@@ -272,7 +276,7 @@ export class Conv2D implements Layer {
 		for (let r = 0; r < rows; r++) {
 			const o = r * F;
 			for (let j = 0; j < F; j++) {
-				const t = rs ? rs[j] * prod[o + j] : cf * prod[o + j];
+				const t = rs ? rs[j] * (cf * prod[o + j]) : cf * prod[o + j];
 				y[o + j] = first ? t : y[o + j] + t;
 			}
 		}
