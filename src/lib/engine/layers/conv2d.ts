@@ -18,8 +18,9 @@
  *
  * computed pair by pair and combined by one function. Unlike the dense layer, each pair
  * runs on the packed kernel (pixels packed once, im2col in words, XOR-popcount GEMM) in
- * training's forward pass too, because it is several times faster than the float GEMM
- * and yields the same integers; `packed: false` asks for the float simulation (im2col of
+ * training's forward pass too, because it is faster than the float GEMM (the digits
+ * ConvNet's second conv, batch 64: 11 ms against 29 ms of CPU, measured under load) and
+ * yields the same integers; `packed: false` asks for the float simulation (im2col of
  * ±1 floats and the float GEMM). The two are identical to the bit (tested).
  *
  * The backward pass is the float one: dL/dg(W) = dz^T · im2col(f(x)) and
