@@ -141,7 +141,8 @@ export class Trainer {
 		const dense = model.weighted;
 		for (let k = 0; k < dense.length; k++) {
 			const w = dense[k].W.value, before = this.signsBefore[k];
-			for (let i = 0; i < before.length; i++) before[i] = w[i] >= 0 ? 1 : 0;
+			// +(bool), not a ternary: random signs would mispredict a branch on every weight (~7x slower).
+			for (let i = 0; i < before.length; i++) before[i] = +(w[i] >= 0);
 		}
 		// Read before the update: the inputs of this step's forward pass.
 		const clipShares = dense.map((d) => d.inputClipShare());
@@ -160,7 +161,7 @@ export class Trainer {
 		const layers: LayerStepMetrics[] = dense.map((d, k) => {
 			const w = d.W.value, before = this.signsBefore[k];
 			let flips = 0;
-			for (let i = 0; i < before.length; i++) if ((w[i] >= 0 ? 1 : 0) !== before[i]) flips++;
+			for (let i = 0; i < before.length; i++) flips += +(w[i] >= 0) ^ before[i];
 			flipsTotal += flips;
 			if (!Number.isFinite(gradNorms[k])) finite = false;
 			return {

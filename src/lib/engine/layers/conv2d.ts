@@ -156,7 +156,7 @@ export class Conv2D implements Layer {
 		if (this.inputMode !== 'sign' || !x || this.lastBatch === 0) return null;
 		const n = this.lastBatch * this.inSize;
 		let inside = 0;
-		for (let i = 0; i < n; i++) if (x[i] >= -1 && x[i] <= 1) inside++;
+		for (let i = 0; i < n; i++) inside += +(x[i] >= -1) & +(x[i] <= 1);
 		return inside / n;
 	}
 
@@ -184,7 +184,8 @@ export class Conv2D implements Layer {
 		let xe = x;
 		if (this.inputMode === 'sign') {
 			xe = this.xe = reuse(this.xe, n);
-			for (let i = 0; i < n; i++) xe[i] = x[i] >= 0 ? 1 : -1;
+			// +(bool) · 2 - 1, not a ternary: a branch on random signs mispredicts half the time (~7x slower).
+			for (let i = 0; i < n; i++) xe[i] = +(x[i] >= 0) * 2 - 1;
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, n);
 			this.xBases = reuse(this.xBases, this.N * n);
