@@ -25,6 +25,7 @@ export function convLine(r: ConvSizeResult): string {
 	return s;
 }
 
+/** Run the convolution benchmark (default or quick plan), logging a line per size; resolves to the JSON result. */
 export async function benchConv(opts: { quick?: boolean; log?: (line: string) => void; seed?: number } = {}): Promise<ConvBenchResult> {
 	const log = opts.log ?? (() => {});
 	// As in the kernel benchmark: time the relaxed-SIMD binary kernel browsers run (node 20 has it behind a flag).

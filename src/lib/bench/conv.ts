@@ -40,8 +40,10 @@ export interface ConvSize {
 	filters: number;
 }
 
+/** The four rivals: float and binary convolutions on the JS kernels and on the WebAssembly ones. */
 export type ConvRivalId = 'js-float' | 'js-binary' | 'wasm-float' | 'wasm-binary';
 
+/** One rival's milliseconds per convolution: median and quartiles over the interleaved batches. */
 export interface ConvTiming {
 	rival: ConvRivalId;
 	medianMs: number;
@@ -65,6 +67,7 @@ export interface ConvSizeResult {
 	verified: boolean;
 }
 
+/** A whole run: the kernels this runtime has, every size, and whether every binary result equalled the float one. */
 export interface ConvBenchResult {
 	floatGemm: 'wasm-simd' | 'js';
 	wasmBinary: string | null;
@@ -93,7 +96,9 @@ export const XNOR_MEASURED = 58;
 /** The sweep of XNOR-Net's Figure 4: c in {1, 3, 16, ..., 512}, filters 1x1, 3x3, 5x5, at 14x14 with 256 filters. */
 export const SWEEP: ConvSize[] = [1, 3, 5].flatMap((kernel) => [1, 3, 16, 32, 64, 128, 256, 512].map((c) => ({ c, kernel, size: 14, filters: 256 })));
 
+/** `npm run bench`'s plan: the headline and the 24-size sweep, about 50 s on this machine. */
 export const DEFAULT_CONV_PLAN: ConvPlan = { sizes: [XNOR_SETTING, ...SWEEP], headlineBatches: 11, sweepBatches: 5, batchMs: 30, warmupMs: 40 };
+/** `--quick`: the headline and the 3x3 sweep with fewer batches, about 15 s. */
 export const QUICK_CONV_PLAN: ConvPlan = { sizes: [XNOR_SETTING, ...SWEEP.filter((s) => s.kernel === 3)], headlineBatches: 5, sweepBatches: 3, batchMs: 15, warmupMs: 20 };
 
 /** S = 64 c N_W / (c N_W + 64), XNOR-Net's operation count of the speed-up (Rastegari et al. 2016, section 4.1). */
@@ -102,6 +107,7 @@ export function theoreticalSpeedup(c: number, kernel: number): number {
 	return (64 * cn) / (cn + 64);
 }
 
+/** 'c = 256, 3×3'. */
 export function convLabel(s: ConvSize): string {
 	return `c = ${s.c}, ${s.kernel}×${s.kernel}`;
 }
