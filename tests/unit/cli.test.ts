@@ -1,6 +1,6 @@
 /** The headless trainer as a user runs it: a real child process through tsx. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,28 @@ describe('npm run train', () => {
 		// The model's own data set and seed are the defaults, so its test split is the one it never saw.
 		const l = train(['--load', file, '--json']);
 		expect(l.code).toBe(0);
+		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
+	});
+
+	it('trains a ConvNet from a --config file (conv, pool, flatten; scaled weights with the K map) and loads its packed file', () => {
+		const config = join(dir, 'conv.json'), file = join(dir, 'conv.bwnn');
+		const layers = [
+			{ type: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 1, bias: false },
+			{ type: 'maxpool', size: 2 },
+			{ type: 'batchnorm' },
+			{ type: 'conv2d', filters: 8, kernel: 3, padding: 1, weights: 'scaled', input: 'sign', inputScale: true, bias: false },
+			{ type: 'batchnorm' },
+			{ type: 'flatten' },
+			{ type: 'dense', units: 10, weights: 'binary', input: 'sign', bias: false },
+			{ type: 'batchnorm' }
+		];
+		writeFileSync(config, JSON.stringify({ model: { inputSize: 784, inputShape: [28, 28, 1], classes: 10, layers }, optimizer: { type: 'adam', lr: 0.01 }, batchSize: 64 }));
+		const t = train(['--dataset', 'mnist', '--config', config, '--epochs', '1', '--json', '--quiet', '--save', file]);
+		expect(t.code, t.stderr).toBe(0);
+		const trained = lastJson(t.stdout);
+		expect(trained.model.layers.map((l: { type: string }) => l.type)).toEqual(layers.map((l) => l.type));
+		expect(trained.testAccuracy).toBeGreaterThan(0.6);
+		const l = train(['--load', file, '--json']);
 		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
 	});
 
