@@ -14,6 +14,7 @@ import {
 	SYNTHETIC_NAMES,
 	Trainer,
 	WEIGHT_MODES,
+	convnetConfig,
 	evaluateModel,
 	exportModel,
 	gemmBackend,
@@ -42,7 +43,11 @@ Data
   --noise X             noise of a 2-D set, 0..1 (default 0.1)
   --points N            points in a 2-D set, train + test (default 1000)
 
-Model (a multi-layer perceptron)
+Model
+  --arch A              mlp (default) | convnet: for image sets (the digits), conv 3x3 blocks
+                        (conv, 2x2 max-pool, batch norm) then dense layers; the first conv
+                        stays float, --weights and --input set every later layer
+  --conv F,F,...        convnet: filters of each conv block (default 32,64)
   --hidden W,W,...      hidden widths (default 256; "" for none)
   --weights MODE[,..]   ${WEIGHT_MODES.join(' | ')}: one for all dense layers, or one per layer (default float)
   --input MODE[,..]     ${INPUT_MODES.join(' | ')}: one for every layer after the first, or one per layer (default float)
@@ -79,6 +84,7 @@ Examples
   npm run train -- --dataset mnist --hidden 256 --lr 1e-3 --epochs 10 --seed 1 --json
   npm run train -- --dataset mnist --hidden 256,256 --weights binary --input sign --batchnorm --lr 1e-2
   npm run train -- --dataset spiral --hidden 64,64 --input sign --batchnorm --lr 1e-2 --epochs 60
+  npm run train -- --dataset mnist --arch convnet --weights binary --input sign --lr 1e-2
 `;
 
 class UsageError extends Error {}
@@ -87,6 +93,8 @@ const opts = {
 	dataset: { type: 'string' },
 	noise: { type: 'string' },
 	points: { type: 'string' },
+	arch: { type: 'string' },
+	conv: { type: 'string' },
 	hidden: { type: 'string' },
 	weights: { type: 'string' },
 	input: { type: 'string' },
@@ -173,8 +181,8 @@ function dataChoice(a: Args, defaults: Partial<Record<keyof DataChoice, unknown>
 	};
 }
 
-const TRAINING_ONLY = ['hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch', 'epochs', 'config', 'save'] as const;
-const MODEL_OPTIONS = ['hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch'] as const;
+const TRAINING_ONLY = ['arch', 'conv', 'hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch', 'epochs', 'config', 'save'] as const;
+const MODEL_OPTIONS = ['arch', 'conv', 'hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch'] as const;
 
 function refuse(a: Args, names: readonly string[], why: string): void {
 	const given = names.filter((n) => (a as Record<string, unknown>)[n] !== undefined);
@@ -196,17 +204,19 @@ function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 			throw new UsageError(`--config ${a.config} has seed ${raw.seed} but the run uses ${seed}: give --seed ${raw.seed} (it also seeds the data split)`);
 		return validateTrainConfig({ ...raw, seed });
 	}
+	const arch = choice(a.arch ?? 'mlp', 'arch', ['mlp', 'convnet'] as const);
+	if (arch === 'mlp' && a.conv !== undefined) throw new UsageError('--conv sets the conv blocks of --arch convnet');
 	const hidden =
 		a.hidden === undefined
 			? [256]
 			: a.hidden.trim() === ''
 				? []
 				: a.hidden.split(',').map((s) => number(s.trim(), 'hidden', 0, { int: true, min: 1, max: 4096 }));
-	if (hidden.length === 0 && a.input !== undefined && !a.input.includes(','))
+	if (arch === 'mlp' && hidden.length === 0 && a.input !== undefined && !a.input.includes(','))
 		throw new UsageError('--input sets the layers after the first, and with no hidden layers there are none (give one mode per layer to set the first)');
 	const activation = choice(a.activation ?? 'auto', 'activation', ['auto', 'relu', 'hardtanh', 'none'] as const);
 	if (a.bias && a['no-bias']) throw new UsageError('--bias and --no-bias contradict each other');
-	const model = mlpConfig({
+	const model = arch === 'convnet' ? convnetModel(a, data, hidden) : mlpConfig({
 		inputSize: data.inputSize,
 		classes: data.numClasses,
 		hidden,
@@ -234,6 +244,29 @@ function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 		batchSize: number(a.batch, 'batch', 64, { int: true, min: 1, max: 8192 }),
 		seed,
 		latentClip: !a['no-latent-clip']
+	});
+}
+
+/** The model of --arch convnet: conv blocks, then the dense layers of --hidden (see convnetConfig). */
+function convnetModel(a: Args, data: Dataset, hidden: number[]) {
+	if (!data.imageShape) throw new UsageError(`--arch convnet needs images; ${data.name} has none (try --dataset mnist)`);
+	refuse(a, ['activation', 'batchnorm', 'bias', 'no-bias'], 'with --arch convnet (it has batch norm after every block and layer, and no biases)');
+	const single = <T extends string>(v: string | undefined, name: string, allowed: readonly T[]): T | undefined => {
+		const m = modes<T>(v, name, allowed);
+		if (Array.isArray(m)) throw new UsageError(`--${name}: give one mode with --arch convnet (it sets every layer but the first conv)`);
+		return m;
+	};
+	return convnetConfig({
+		inputShape: [data.imageShape[0], data.imageShape[1], 1],
+		classes: data.numClasses,
+		conv: a.conv === undefined ? undefined : a.conv.split(',').map((s) => number(s.trim(), 'conv', 0, { int: true, min: 1, max: 1024 })),
+		hidden,
+		weights: single<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
+		input: single<InputMode>(a.input, 'input', INPUT_MODES),
+		bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
+		inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
+		estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
+		swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
 	});
 }
 

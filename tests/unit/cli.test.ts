@@ -1,6 +1,6 @@
 /** The headless trainer as a user runs it: a real child process through tsx. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,28 @@ describe('npm run train', () => {
 		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
 	});
 
+	it('trains a ConvNet from a --config file (conv, pool, flatten; scaled weights with the K map) and loads its packed file', () => {
+		const config = join(dir, 'conv.json'), file = join(dir, 'conv.bwnn');
+		const layers = [
+			{ type: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 1, bias: false },
+			{ type: 'maxpool', size: 2 },
+			{ type: 'batchnorm' },
+			{ type: 'conv2d', filters: 8, kernel: 3, padding: 1, weights: 'scaled', input: 'sign', inputScale: true, bias: false },
+			{ type: 'batchnorm' },
+			{ type: 'flatten' },
+			{ type: 'dense', units: 10, weights: 'binary', input: 'sign', bias: false },
+			{ type: 'batchnorm' }
+		];
+		writeFileSync(config, JSON.stringify({ model: { inputSize: 784, inputShape: [28, 28, 1], classes: 10, layers }, optimizer: { type: 'adam', lr: 0.01 }, batchSize: 64 }));
+		const t = train(['--dataset', 'mnist', '--config', config, '--epochs', '1', '--json', '--quiet', '--save', file]);
+		expect(t.code, t.stderr).toBe(0);
+		const trained = lastJson(t.stdout);
+		expect(trained.model.layers.map((l: { type: string }) => l.type)).toEqual(layers.map((l) => l.type));
+		expect(trained.testAccuracy).toBeGreaterThan(0.6);
+		const l = train(['--load', file, '--json']);
+		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
+	});
+
 	it('refuses bad options and bad files with a clear message and a non-zero exit', () => {
 		const cases: [string[], RegExp][] = [
 			[['--epochs', 'ten'], /--epochs must be a number/],
@@ -59,7 +81,11 @@ describe('npm run train', () => {
 			[['--dataset', 'moons', '--save', join(dir, 'no', 'such', 'dir', 'm.bwnn')], /its folder does not exist/],
 			[['--dataset', 'moons', '--seed', '0x10'], /--seed must be a number/],
 			[['--dataset', 'moons', '--batch', '1', '--batchnorm'], /at least 2 examples per batch/],
-			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/]
+			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/],
+			[['--dataset', 'moons', '--arch', 'cnn'], /--arch must be one of mlp, convnet/],
+			[['--dataset', 'moons', '--arch', 'convnet'], /--arch convnet needs images; moons has none/],
+			[['--dataset', 'moons', '--conv', '8'], /--conv sets the conv blocks of --arch convnet/],
+			[['--arch', 'convnet', '--weights', 'binary,float', '--epochs', '1'], /give one mode with --arch convnet/]
 		];
 		for (const [args, msg] of cases) {
 			const r = train(args);
@@ -71,7 +97,7 @@ describe('npm run train', () => {
 
 	it('lists every option with --help', () => {
 		const out = execFileSync(tsx, ['scripts/train.ts', '--help'], { encoding: 'utf8' });
-		for (const o of ['--dataset', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
+		for (const o of ['--dataset', '--arch', '--conv', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
 			expect(out).toContain(o);
 	});
 });

@@ -46,11 +46,58 @@ export interface ActivationConfig {
 	type: 'relu' | 'hardtanh';
 }
 
-export type LayerConfig = DenseConfig | BatchNormConfig | ActivationConfig;
+/**
+ * A 2-D convolution over NHWC feature maps (see conv.ts): `filters` output channels,
+ * square `kernel` x `kernel` filters, `stride`, and `padding` pixels on every side.
+ * Weights W: [filters, kernel, kernel, in channels], one filter per row of the packed file.
+ * Same weight and input modes as {@link DenseConfig}; 'scaled' takes alpha per filter.
+ * Padding pads f(x), after binarization: with 0 for float inputs, with -1 (bit 0) for
+ * 'sign' and for each base of 'multibase' inputs, so a binary input stays binary.
+ */
+export interface Conv2dConfig {
+	type: 'conv2d';
+	filters: number;
+	kernel: number;
+	/** Default 1. */
+	stride?: number;
+	/** Pixels of padding on each side (default 0; (kernel - 1) / 2 keeps the size at stride 1). */
+	padding?: number;
+	weights?: WeightMode;
+	input?: InputMode;
+	bases?: number;
+	inputBases?: number;
+	/** Add a bias per filter (default true). Redundant before batch norm. */
+	bias?: boolean;
+	/**
+	 * XNOR-Net's K map (input 'sign' only; default false): scale each output position by the
+	 * mean of |x| over its receptive field, K = (mean over channels of |x|) box-filtered by the
+	 * kernel (Rastegari et al. 2016, section 3.2), padded pixels counting 0.
+	 */
+	inputScale?: boolean;
+}
+
+/** Max pooling over `size` x `size` windows of each channel, `stride` apart (default `size`), no padding. */
+export interface MaxPoolConfig {
+	type: 'maxpool';
+	size: number;
+	stride?: number;
+}
+
+/** Marks where NHWC feature maps become a flat vector for dense layers (a no-op on the data). */
+export interface FlattenConfig {
+	type: 'flatten';
+}
+
+export type LayerConfig = DenseConfig | BatchNormConfig | ActivationConfig | Conv2dConfig | MaxPoolConfig | FlattenConfig;
 
 export interface ModelConfig {
 	/** Features per example (2 for the 2-D sets, 784 for digits). */
 	inputSize: number;
+	/**
+	 * [height, width, channels] of each example, stored NHWC (channels fastest), with
+	 * height x width x channels = inputSize. Needed by conv2d and maxpool layers; [28, 28, 1] for digits.
+	 */
+	inputShape?: [number, number, number];
 	/** Number of classes; the last dense layer must have this many units. */
 	classes: number;
 	layers: LayerConfig[];
@@ -129,7 +176,8 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 	const layers: LayerConfig[] = raw.layers.map((l, i): LayerConfig => {
 		const at = `layers[${i}]`;
 		if (!isObj(l)) throw new ConfigError(`${at} must be an object`);
-		const type = oneOf(l.type, `${at}.type`, ['dense', 'batchnorm', 'relu', 'hardtanh'] as const);
+		const type = oneOf(l.type, `${at}.type`, ['dense', 'batchnorm', 'relu', 'hardtanh', 'conv2d', 'maxpool', 'flatten'] as const);
+		if (type === 'conv2d' || type === 'maxpool' || type === 'flatten') return validateSpatialLayer(l, type, at);
 		if (type === 'dense') {
 			const weights = l.weights === undefined ? 'float' : oneOf(l.weights, `${at}.weights`, WEIGHT_MODES);
 			const input = l.input === undefined ? 'float' : oneOf(l.input, `${at}.input`, INPUT_MODES);
@@ -152,12 +200,9 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 			};
 		return { type };
 	});
+	const inputShape = raw.inputShape === undefined ? undefined : validateInputShape(raw.inputShape, inputSize);
+	const { weights } = checkShapes(layers, inputSize, inputShape);
 	const dense = layers.filter((l): l is DenseConfig => l.type === 'dense');
-	let weights = 0, width = inputSize;
-	for (const d of dense) {
-		weights += d.units * width * (d.weights === 'multibase' ? (d.bases ?? 3) : 1);
-		width = d.units;
-	}
 	if (weights > MAX_WEIGHTS)
 		throw new ConfigError(`the model has ${weights} weights (counting each base); the limit is ${MAX_WEIGHTS}`);
 	if (dense.length === 0) throw new ConfigError('layers must include at least one dense layer');
@@ -168,8 +213,97 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 	for (let i = lastDenseIdx + 1; i < layers.length; i++)
 		if (layers[i].type !== 'batchnorm')
 			throw new ConfigError(`layers[${i}]: only batch norm may follow the last dense layer (its outputs are the logits)`);
-	return { inputSize, classes, layers, estimator, swishBeta };
+	return { inputSize, ...(inputShape ? { inputShape } : {}), classes, layers, estimator, swishBeta };
 }
+
+// --- Convolutional layers -------------------------------------------------------------
+
+/** Largest feature map (values per example) a conv or pool layer may produce or read. */
+export const MAX_FEATURE_MAP = 2 ** 20;
+/** Largest kernel side. */
+export const MAX_KERNEL = 15;
+
+function validateSpatialLayer(l: Record<string, unknown>, type: 'conv2d' | 'maxpool' | 'flatten', at: string): LayerConfig {
+	if (type === 'flatten') return { type };
+	if (type === 'maxpool') {
+		const size = int(l.size, `${at}.size`, 1, MAX_KERNEL);
+		return { type, size, stride: l.stride === undefined ? size : int(l.stride, `${at}.stride`, 1, MAX_KERNEL) };
+	}
+	const weights = l.weights === undefined ? 'float' : oneOf(l.weights, `${at}.weights`, WEIGHT_MODES);
+	const input = l.input === undefined ? 'float' : oneOf(l.input, `${at}.input`, INPUT_MODES);
+	const kernel = int(l.kernel, `${at}.kernel`, 1, MAX_KERNEL);
+	const c: Conv2dConfig = {
+		type,
+		filters: int(l.filters, `${at}.filters`, 1, MAX_UNITS),
+		kernel,
+		stride: l.stride === undefined ? 1 : int(l.stride, `${at}.stride`, 1, MAX_KERNEL),
+		padding: l.padding === undefined ? 0 : int(l.padding, `${at}.padding`, 0, kernel - 1),
+		weights,
+		input,
+		bias: l.bias === undefined ? true : bool(l.bias, `${at}.bias`),
+		inputScale: l.inputScale === undefined ? false : bool(l.inputScale, `${at}.inputScale`)
+	};
+	if (c.inputScale && input !== 'sign') throw new ConfigError(`${at}.inputScale (XNOR-Net's K map) needs input 'sign', got ${JSON.stringify(input)}`);
+	if (weights === 'multibase') c.bases = l.bases === undefined ? 3 : int(l.bases, `${at}.bases`, 1, 8);
+	if (input === 'multibase') c.inputBases = l.inputBases === undefined ? 3 : int(l.inputBases, `${at}.inputBases`, 1, 8);
+	return c;
+}
+
+function validateInputShape(v: unknown, inputSize: number): [number, number, number] {
+	if (!Array.isArray(v) || v.length !== 3) throw new ConfigError(`inputShape must be [height, width, channels], got ${JSON.stringify(v)}`);
+	const s: [number, number, number] = [int(v[0], 'inputShape[0]', 1, 4096), int(v[1], 'inputShape[1]', 1, 4096), int(v[2], 'inputShape[2]', 1, 4096)];
+	if (s[0] * s[1] * s[2] !== inputSize) throw new ConfigError(`inputShape ${s.join('x')} holds ${s[0] * s[1] * s[2]} values but inputSize is ${inputSize}`);
+	return s;
+}
+
+/** Output side of a convolution or pooling window: floor((size + 2 pad - kernel) / stride) + 1. */
+export function windowOutput(size: number, kernel: number, stride: number, pad: number): number {
+	return Math.floor((size + 2 * pad - kernel) / stride) + 1;
+}
+
+/**
+ * Walk the layers' shapes: a feature map [h, w, c] until a flatten, a vector after it.
+ * Conv and pool layers need a feature map, dense layers a vector. Returns the weight
+ * count (each base counted) for the size limit, and the largest layer output per example.
+ */
+function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [number, number, number] | undefined): { weights: number; largest: number } {
+	let map: [number, number, number] | null = inputShape ? [...inputShape] : null;
+	let width = inputSize, weights = 0, largest = inputSize;
+	layers.forEach((l, i) => {
+		const at = `layers[${i}]`;
+		if (l.type === 'conv2d' || l.type === 'maxpool') {
+			if (!map)
+				throw new ConfigError(
+					inputShape ? `${at}: a ${l.type} layer cannot follow a flatten (it needs a feature map)` : `${at}: a ${l.type} layer needs the model's inputShape [height, width, channels]`
+				);
+			const [h, w, c] = map;
+			const k = l.type === 'conv2d' ? l.kernel : l.size;
+			const pad = l.type === 'conv2d' ? (l.padding ?? 0) : 0;
+			const stride = l.stride ?? (l.type === 'conv2d' ? 1 : l.size);
+			if (h + 2 * pad < k || w + 2 * pad < k) throw new ConfigError(`${at}: a ${k}x${k} window does not fit the ${h}x${w} input (padding ${pad})`);
+			const oh = windowOutput(h, k, stride, pad), ow = windowOutput(w, k, stride, pad);
+			const oc = l.type === 'conv2d' ? l.filters : c;
+			if (l.type === 'conv2d') weights += l.filters * k * k * c * (l.weights === 'multibase' ? (l.bases ?? 3) : 1);
+			if (oh * ow * oc > MAX_FEATURE_MAP) throw new ConfigError(`${at}: its ${oh}x${ow}x${oc} output is larger than the limit of ${MAX_FEATURE_MAP} values per example`);
+			map = [oh, ow, oc];
+			width = oh * ow * oc;
+			largest = Math.max(largest, width);
+		} else if (l.type === 'flatten') {
+			map = null;
+		} else if (l.type === 'dense') {
+			if (map && layers.slice(0, i).some((p) => p.type === 'conv2d' || p.type === 'maxpool'))
+				throw new ConfigError(`${at}: a dense layer after a ${map.join('x')} feature map needs a { "type": "flatten" } layer before it`);
+			weights += l.units * width * (l.weights === 'multibase' ? (l.bases ?? 3) : 1);
+			width = l.units;
+			largest = Math.max(largest, width);
+			map = null;
+		}
+	});
+	return { weights, largest };
+}
+
+/** Largest number of floats one layer's output may take for a whole training batch (512 MB). */
+export const MAX_BATCH_VALUES = 2 ** 27;
 
 /** Check a training config; returns a normalised copy with defaults filled in. */
 export function validateTrainConfig(raw: unknown): TrainConfig {
@@ -196,10 +330,15 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
 			gamma: o.gamma === undefined ? 1e-4 : num(o.gamma, 'optimizer.gamma', 0, 1, true),
 			tau: o.tau === undefined ? 1e-8 : num(o.tau, 'optimizer.tau', 0, 1)
 		};
+	const batchSize = int(raw.batchSize, 'batchSize', 1, 8192);
+	// Conv layers make large maps: keep a batch's activations within a browser tab's means.
+	const { largest } = checkShapes(model.layers, model.inputSize, model.inputShape);
+	if (batchSize * largest > MAX_BATCH_VALUES)
+		throw new ConfigError(`batchSize ${batchSize} times the largest layer output (${largest} values per example) is more than ${MAX_BATCH_VALUES} values: choose a batch of at most ${Math.floor(MAX_BATCH_VALUES / largest)}`);
 	return {
 		model,
 		optimizer,
-		batchSize: int(raw.batchSize, 'batchSize', 1, 8192),
+		batchSize,
 		seed: int(raw.seed, 'seed', 0, 2 ** 32 - 1),
 		latentClip: raw.latentClip === undefined ? true : bool(raw.latentClip, 'latentClip')
 	};

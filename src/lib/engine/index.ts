@@ -23,3 +23,7 @@ export type { Layer, Param, StoredTensor, ForwardOptions } from './layers/types'
 export { Dense } from './layers/dense';
 export { BatchNorm } from './layers/batchnorm';
 export { Activation } from './layers/activation';
+export * from './conv';
+export * from './convnet';
+export { Conv2D } from './layers/conv2d';
+export { MaxPool2D, Flatten } from './layers/pool';

@@ -1,13 +1,15 @@
 /**
  * A sequential model built from a plain {@link ModelConfig}. Layers are named
- * `dense1`, `bn1`, `relu1`, ... in order of appearance of their kind.
+ * `dense1`, `bn1`, `relu1`, `conv1`, `pool1`, `flatten1`... in order of appearance of their kind.
  */
 import { Activation } from './layers/activation';
 import { BatchNorm } from './layers/batchnorm';
+import { Conv2D } from './layers/conv2d';
 import { Dense } from './layers/dense';
-import { layerParameters, layerStorage } from './layers/storage';
+import { Flatten, MaxPool2D } from './layers/pool';
+import { convAsDense, layerParameters, layerStorage } from './layers/storage';
 import type { ForwardOptions, Layer, Param, StoredTensor } from './layers/types';
-import { validateModelConfig, type LayerConfig, type ModelConfig } from './config';
+import { validateModelConfig, windowOutput, type LayerConfig, type ModelConfig } from './config';
 import type { Rng } from './rng';
 import { estimator } from './ste';
 
@@ -31,9 +33,12 @@ export class Model {
 	constructor(config: ModelConfig, rng: Rng) {
 		this.config = validateModelConfig(config);
 		const est = estimator(this.config.estimator ?? 'clipped', { beta: this.config.swishBeta });
-		this.layers = planLayers(this.config).map(({ cfg, name, inSize }): Layer => {
+		this.layers = planLayers(this.config).map(({ cfg, name, inSize, inShape }): Layer => {
 			if (cfg.type === 'dense') return new Dense(name, inSize, cfg, est, rng);
-			if (cfg.type === 'batchnorm') return new BatchNorm(name, inSize, cfg);
+			if (cfg.type === 'batchnorm') return new BatchNorm(name, inSize, cfg, inShape ? inShape[2] : inSize);
+			if (cfg.type === 'conv2d') return new Conv2D(name, inShape!, cfg, est, rng);
+			if (cfg.type === 'maxpool') return new MaxPool2D(name, inShape!, cfg.size, cfg.stride ?? cfg.size);
+			if (cfg.type === 'flatten') return new Flatten(name, inSize);
 			return new Activation(cfg.type, name, inSize);
 		});
 		this.params = this.layers.flatMap((l) => l.params);
@@ -48,6 +53,14 @@ export class Model {
 	/** The dense layers in order (the ones with weights). */
 	get dense(): Dense[] {
 		return this.layers.filter((l): l is Dense => l instanceof Dense);
+	}
+	/** The conv layers in order. */
+	get conv(): Conv2D[] {
+		return this.layers.filter((l): l is Conv2D => l instanceof Conv2D);
+	}
+	/** Every layer with weights (dense and conv), in order: what the trainer reports per layer. */
+	get weighted(): (Dense | Conv2D)[] {
+		return this.layers.filter((l): l is Dense | Conv2D => l instanceof Dense || l instanceof Conv2D);
 	}
 
 	/** x: [batch, inputSize] -> logits [batch, classes] (a layer-owned buffer). */
@@ -90,33 +103,55 @@ export class Model {
 	}
 }
 
-/** A layer's place in a model: its config, name (`dense1`, `bn1`, `relu1`...) and sizes. */
+/** A layer's place in a model: its config, name (`dense1`, `bn1`, `relu1`, `conv1`...) and sizes. */
 export interface LayerPlan {
 	cfg: LayerConfig;
 	name: string;
 	inSize: number;
 	outSize: number;
+	/** [H, W, C] of its input while the data are NHWC feature maps (from inputShape until a dense or flatten layer); else null. */
+	inShape: [number, number, number] | null;
+	outShape: [number, number, number] | null;
 }
+
+const KIND: Partial<Record<LayerConfig['type'], string>> = { batchnorm: 'bn', conv2d: 'conv', maxpool: 'pool' };
 
 /** Names and sizes of a (validated) config's layers, in order. */
 export function planLayers(config: ModelConfig): LayerPlan[] {
 	let size = config.inputSize;
+	let shape: [number, number, number] | null = config.inputShape ? [...config.inputShape] : null;
 	const counts: Record<string, number> = {};
 	return config.layers.map((cfg) => {
-		const kind = cfg.type === 'dense' ? 'dense' : cfg.type === 'batchnorm' ? 'bn' : cfg.type;
+		const kind = KIND[cfg.type] ?? cfg.type;
 		counts[kind] = (counts[kind] ?? 0) + 1;
-		const plan = { cfg, name: `${kind}${counts[kind]}`, inSize: size, outSize: cfg.type === 'dense' ? cfg.units : size };
-		size = plan.outSize;
+		let outShape = shape;
+		if (cfg.type === 'dense' || cfg.type === 'flatten') outShape = null;
+		else if ((cfg.type === 'conv2d' || cfg.type === 'maxpool') && shape) {
+			const k = cfg.type === 'conv2d' ? cfg.kernel : cfg.size, pad = cfg.type === 'conv2d' ? (cfg.padding ?? 0) : 0;
+			const stride = cfg.stride ?? (cfg.type === 'conv2d' ? 1 : cfg.size);
+			outShape = [windowOutput(shape[0], k, stride, pad), windowOutput(shape[1], k, stride, pad), cfg.type === 'conv2d' ? cfg.filters : shape[2]];
+		}
+		const outSize = cfg.type === 'dense' ? cfg.units : outShape && cfg.type !== 'batchnorm' ? outShape[0] * outShape[1] * outShape[2] : size;
+		const plan: LayerPlan = { cfg, name: `${kind}${counts[kind]}`, inSize: size, outSize, inShape: shape, outShape };
+		size = outSize;
+		shape = outShape;
 		return plan;
 	});
+}
+
+/** The config and input width whose storage a layer's equals: a conv layer stores what a dense layer over its [F, k·k·C] weights would; batch norm after maps has C features. */
+function storageView(p: LayerPlan): [LayerConfig, number] {
+	if (p.cfg.type === 'conv2d') return [convAsDense(p.cfg), p.cfg.kernel * p.cfg.kernel * p.inShape![2]];
+	if (p.cfg.type === 'batchnorm' && p.inShape) return [p.cfg, p.inShape[2]];
+	return [p.cfg, p.inSize];
 }
 
 /** Parameter count and memory of a (validated) config, without building the model. */
 export function modelMemory(config: ModelConfig): ModelMemory {
 	const plan = planLayers(config);
-	const tensors = plan.flatMap((p) => layerStorage(p.cfg, p.name, p.inSize));
+	const tensors = plan.flatMap((p) => layerStorage(storageView(p)[0], p.name, storageView(p)[1]));
 	return {
-		parameters: plan.reduce((s, p) => s + layerParameters(p.cfg, p.inSize), 0),
+		parameters: plan.reduce((s, p) => s + layerParameters(...storageView(p)), 0),
 		floatBytes: tensors.reduce((s, t) => s + t.floatBytes, 0),
 		packedBytes: tensors.reduce((s, t) => s + t.packedBytes, 0),
 		tensors

@@ -5,13 +5,14 @@
  */
 import { validateTrainConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/dataset';
+import type { Conv2D } from './layers/conv2d';
 import { Dense } from './layers/dense';
 import { softmaxCrossEntropy, argmaxRows } from './loss';
 import { Model } from './model';
 import { createOptimizer, type Optimizer } from './optim';
 import { createRng, type Rng } from './rng';
 
-/** Per dense layer, per step. */
+/** Per layer with weights (dense and conv, `Model.weighted`), per step. */
 export interface LayerStepMetrics {
 	name: string;
 	/** Whether the layer's weights are binary (latent weights stand behind signs). */
@@ -89,6 +90,8 @@ export class Trainer {
 	private readonly bins: number;
 	/** Index in model.params of each dense layer's weights. */
 	private readonly weightIndex: number[];
+	/** Conv layers' signs before the update, to count flips (dense layers count theirs in syncLatent). */
+	private readonly signsBefore: Uint8Array[];
 
 	/** Throws ConfigError for a bad config or one that does not fit the data. */
 	constructor(config: TrainConfig, data: Dataset, opts: TrainerOptions = {}) {
@@ -117,7 +120,8 @@ export class Trainer {
 		this.by = new Uint8Array(B + 1);
 		this.dLogits = new Float32Array((B + 1) * data.numClasses);
 		this.bins = opts.histogramBins ?? 32;
-		this.weightIndex = this.model.dense.map((d) => this.model.params.indexOf(d.W));
+		this.weightIndex = this.model.weighted.map((d) => this.model.params.indexOf(d.W));
+		this.signsBefore = this.model.weighted.map((d) => new Uint8Array(d instanceof Dense || d.weightMode === 'float' ? 0 : d.W.value.length));
 	}
 
 	/** Completed epochs (the fractional part is the progress through the current one). */
@@ -141,7 +145,12 @@ export class Trainer {
 		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
 		model.backward(this.dLogits, B);
 
-		const dense = model.dense;
+		const dense = model.weighted;
+		for (let k = 0; k < dense.length; k++) {
+			const w = dense[k].W.value, before = this.signsBefore[k];
+			// +(bool), not a ternary: random signs would mispredict a branch on every weight (~7x slower).
+			for (let i = 0; i < before.length; i++) before[i] = +(w[i] >= 0);
+		}
 		// Read before the update: the inputs of this step's forward pass.
 		const clipShares = dense.map((d) => d.inputClipShare());
 		this.optimizer.step();
@@ -153,13 +162,23 @@ export class Trainer {
 		// Dense layers re-derive their signs (counting flips against the ones this step's forward
 		// pass used, and the latent weights within [-1, 1]) in one pass; the rest drop their caches.
 		const synced = model.layers.map((l) => (l instanceof Dense ? l.syncLatent(this.optimizer.packedSigns(l.W)) : (l.invalidate(), null)));
-		const denseSync = synced.filter((s, i) => model.layers[i] instanceof Dense);
+		const syncOf = new Map(model.layers.map((l, i) => [l, synced[i]] as const));
 
 		let flipsTotal = 0;
 		let finite = Number.isFinite(loss);
 		const layers: LayerStepMetrics[] = dense.map((d, k) => {
 			const latent = d.weightMode !== 'float', n = d.W.value.length;
-			const flips = latent ? denseSync[k]!.flips : 0;
+			const sync = d instanceof Dense ? syncOf.get(d)! : null;
+			let flips = 0, inside = n;
+			if (latent && sync) {
+				flips = sync.flips;
+				inside = sync.inside;
+			} else if (latent) {
+				const w = d.W.value, before = this.signsBefore[k];
+				for (let i = 0; i < before.length; i++) flips += +(w[i] >= 0) ^ before[i];
+				inside = 0;
+				for (let i = 0; i < n; i++) inside += +(w[i] <= 1 && w[i] >= -1);
+			}
 			flipsTotal += flips;
 			if (!Number.isFinite(gradNorms[k])) finite = false;
 			return {
@@ -169,7 +188,7 @@ export class Trainer {
 				flips,
 				histogram: this.histogram(d),
 				clipShare: clipShares[k],
-				weightClipShare: latent ? (n ? denseSync[k]!.inside / n : 1) : null
+				weightClipShare: latent ? (n ? inside / n : 1) : null
 			};
 		});
 
@@ -184,7 +203,7 @@ export class Trainer {
 		return { step: this.stepsDone, epoch, stepInEpoch, examples: B, loss, accuracy: correct / B, layers, flips: flipsTotal, diverged: !finite };
 	}
 
-	private histogram(d: Dense): Uint32Array | null {
+	private histogram(d: Dense | Conv2D): Uint32Array | null {
 		if (this.bins <= 0) return null;
 		const h = new Uint32Array(this.bins), w = d.W.value, n = this.bins;
 		const [lo, hi] = HISTOGRAM_RANGE, scale = n / (hi - lo);
@@ -229,7 +248,11 @@ export function evaluateModel(
 	if (model.inputSize !== D || model.classes !== C)
 		throw new RangeError(`this model takes ${model.inputSize} inputs and ${model.classes} classes; ${data.name} has ${D} and ${C}`);
 	const confusion = new Uint32Array(C * C);
-	const chunk = 500;
+	// 500 examples at a time, fewer when layers are wide (a ConvNet's first maps are 25,088
+	// floats per digit): activations of about 4 MB stay in cache, where 50 MB maps stream from
+	// memory. Outputs do not depend on the chunking (each example's forward pass is its own).
+	const widest = model.layers.reduce((w, l) => Math.max(w, l.outSize), D);
+	const chunk = Math.max(16, Math.min(500, Math.floor(2 ** 20 / widest)));
 	let lossSum = 0, correct = 0;
 	const pred = new Uint8Array(chunk);
 	for (let s = 0; s < total; s += chunk) {

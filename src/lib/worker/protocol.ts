@@ -161,7 +161,7 @@ export interface ModelInfo {
 	memory: { parameters: number; floatBytes: number; packedBytes: number };
 	/** The float kernels training runs on. */
 	backend: GemmBackend;
-	/** The dense layers' names, in order ('dense1', 'dense2', ...). */
+	/** The names of the layers with weights (conv and dense), in order ('conv1', 'dense1', 'dense2', ...). */
 	layers: string[];
 	/** The model file's meta for imported models, else null. */
 	meta: ModelMeta | null;

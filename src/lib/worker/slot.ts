@@ -177,7 +177,7 @@ export class Slot {
 			source: this.status === 'imported' ? 'imported' : 'trained',
 			memory: { parameters: mem.parameters, floatBytes: mem.floatBytes, packedBytes: mem.packedBytes },
 			backend: gemmBackend(),
-			layers: this.model.dense.map((d) => d.name),
+			layers: this.model.weighted.map((d) => d.name),
 			meta: this.meta
 		};
 	}
@@ -186,7 +186,7 @@ export class Slot {
 	snapshotOfLastStep(bins: number): StepSnapshot | null {
 		const m = this.last;
 		if (!m) return null;
-		const dense = this.model.dense;
+		const dense = this.model.weighted;
 		return {
 			step: m.step,
 			loss: m.loss,

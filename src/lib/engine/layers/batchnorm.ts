@@ -5,10 +5,16 @@
  * biased variance; the running statistics move as r <- m r + (1 - m) stat, with the
  * unbiased batch variance (as PyTorch does). Evaluation uses the running statistics.
  * Larq's advice for binary networks is m = 0.9, the default here.
+ *
+ * After a conv or pool layer the features are channels: an NHWC batch [batch, H, W, C]
+ * is normalised as the [batch·H·W, C] matrix, one mean and variance per channel over
+ * every example and position (PyTorch's BatchNorm2d).
  */
 import type { ByteReader, ByteWriter } from '../bytes';
 import type { BatchNormConfig } from '../config';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
+
+const reuse64 = (buf: Float64Array | null, n: number): Float64Array => (buf && buf.length === n ? buf : new Float64Array(n));
 
 export class BatchNorm implements Layer {
 	readonly type = 'batchnorm';
@@ -28,38 +34,53 @@ export class BatchNorm implements Layer {
 	private readonly mu: Float64Array;
 	private readonly var: Float64Array;
 	private lastBatch = 0;
+	private acc1: Float64Array | null = null;
+	private acc2: Float64Array | null = null;
+	/** Rows per example: H·W after a conv or pool layer, else 1. */
+	private readonly positions: number;
 
+	/** @param channels features normalised separately (default inSize; C after a conv or pool layer) */
 	constructor(
 		readonly name: string,
 		readonly inSize: number,
-		cfg: BatchNormConfig
+		cfg: BatchNormConfig,
+		channels = inSize
 	) {
+		if (!Number.isInteger(inSize / channels)) throw new RangeError(`${name}: ${inSize} values do not split into ${channels} channels`);
+		this.positions = inSize / channels;
 		this.outSize = inSize;
 		this.momentum = cfg.momentum ?? 0.9;
 		this.epsilon = cfg.epsilon ?? 1e-5;
-		this.gamma = { name: `${name}.gamma`, value: new Float32Array(inSize).fill(1), grad: new Float32Array(inSize), role: 'float' };
-		this.beta = { name: `${name}.beta`, value: new Float32Array(inSize), grad: new Float32Array(inSize), role: 'float' };
+		const f = channels;
+		this.gamma = { name: `${name}.gamma`, value: new Float32Array(f).fill(1), grad: new Float32Array(f), role: 'float' };
+		this.beta = { name: `${name}.beta`, value: new Float32Array(f), grad: new Float32Array(f), role: 'float' };
 		this.params = [this.gamma, this.beta];
-		this.runningMean = new Float32Array(inSize);
-		this.runningVar = new Float32Array(inSize).fill(1);
-		this.invStd = new Float32Array(inSize);
-		this.mu = new Float64Array(inSize);
-		this.var = new Float64Array(inSize);
+		this.runningMean = new Float32Array(f);
+		this.runningVar = new Float32Array(f).fill(1);
+		this.invStd = new Float32Array(f);
+		this.mu = new Float64Array(f);
+		this.var = new Float64Array(f);
 	}
 
 	invalidate(): void {}
 
-	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
-		const f = this.inSize;
+	/**
+	 * After a conv or pool layer the [batch·H·W, C] map is read as batch·H·W rows of C
+	 * features (one mean and variance per channel); each feature's sums add rows in order
+	 * 0, 1, ... in float64 (see columnSums), so the numbers are the plain loop's.
+	 */
+	forward(x: Float32Array, examples: number, opts: ForwardOptions): Float32Array {
+		const f = this.gamma.value.length, batch = examples * this.positions;
 		const y = (this.y = reuse(this.y, batch * f));
 		const g = this.gamma.value, b = this.beta.value;
+		const mean = (this.acc1 = reuse64(this.acc1, f)), inv = (this.acc2 = reuse64(this.acc2, f));
 		this.lastBatch = 0; // until a training forward sets it: backward needs one
 		if (!opts.training) {
 			for (let j = 0; j < f; j++) {
-				const inv = 1 / Math.sqrt(this.runningVar[j] + this.epsilon);
-				const m = this.runningMean[j];
-				for (let r = 0; r < batch; r++) y[r * f + j] = g[j] * ((x[r * f + j] - m) * inv) + b[j];
+				inv[j] = 1 / Math.sqrt(this.runningVar[j] + this.epsilon);
+				mean[j] = this.runningMean[j];
 			}
+			for (let r = 0, o = 0; r < batch; r++, o += f) for (let j = 0; j < f; j++) y[o + j] = g[j] * ((x[o + j] - mean[j]) * inv[j]) + b[j];
 			return y;
 		}
 		// One example has no spread: every output would be beta and no gradient would flow.
@@ -87,9 +108,10 @@ export class BatchNorm implements Layer {
 		return y;
 	}
 
-	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
+	backward(dy: Float32Array, examples: number, needDx: boolean): Float32Array | null {
+		const f = this.gamma.value.length, batch = examples * this.positions;
 		if (!this.xhat || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
-		const f = this.inSize, xhat = this.xhat;
+		const xhat = this.xhat;
 		const g = this.gamma.value, gg = this.gamma.grad, gb = this.beta.grad;
 		const dx = needDx ? (this.dx = reuse(this.dx, batch * f)) : null;
 		const sdy = this.mu, sdyx = this.var;

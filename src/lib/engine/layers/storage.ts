@@ -4,7 +4,7 @@
  * without building it.
  */
 import { wordsFor } from '../bits';
-import type { LayerConfig } from '../config';
+import type { Conv2dConfig, DenseConfig, LayerConfig } from '../config';
 import type { StoredTensor } from './types';
 
 function f32(name: string, values: number, inFloatModel = true): StoredTensor {
@@ -51,4 +51,13 @@ export function layerParameters(cfg: LayerConfig, inSize: number): number {
 	if (cfg.type === 'batchnorm') return 2 * inSize;
 	if (cfg.type !== 'dense') return 0;
 	return cfg.units * inSize + ((cfg.bias ?? true) ? cfg.units : 0) + (cfg.input === 'multibase' ? 2 * (cfg.inputBases ?? 3) : 0);
+}
+
+/**
+ * A conv layer stores exactly what a dense layer with `filters` units over its k·k·C
+ * fan-in would: its weights [F, k·k·C] (one filter per packed row), alphas, input-base
+ * parameters and bias. So its storage and parameters are the dense layer's of this config.
+ */
+export function convAsDense(cfg: Conv2dConfig): DenseConfig {
+	return { type: 'dense', units: cfg.filters, weights: cfg.weights, input: cfg.input, bases: cfg.bases, inputBases: cfg.inputBases, bias: cfg.bias };
 }

@@ -37,9 +37,9 @@ export interface ForwardOptions {
 	/** Training mode: batch statistics in batch norm, caches kept for backward. */
 	training: boolean;
 	/**
-	 * Use the packed XOR-popcount kernel where both a dense layer's weights and inputs are binary.
-	 * Defaults to true, in training as in inference; set false to get the float simulation
-	 * (the same products on ±1 floats, equal to the bit).
+	 * Use the packed XOR-popcount kernel where both a layer's weights and inputs are binary.
+	 * Defaults to true, in training as in inference, for dense and conv layers alike (the packed
+	 * forward is faster and gives the same numbers); false gives the float simulation.
 	 */
 	packed?: boolean;
 }

@@ -1,0 +1,111 @@
+/**
+ * Max pooling and flatten over NHWC feature maps (see ../conv.ts).
+ *
+ * Max pooling: y[b, oy, ox, c] = max over the size x size window at (oy·stride, ox·stride)
+ * of channel c, no padding, OH = floor((H - size) / stride) + 1. The gradient goes to
+ * the window's largest input (the first in row-major window order on ties), as in
+ * PyTorch's MaxPool2d. The forward pass is branch-free (twice as fast on random data);
+ * it assumes finite inputs: an infinite activation, which only a diverged network has,
+ * may come out as NaN. Flatten changes nothing in memory: an NHWC batch is already
+ * [batch, H·W·C] row by row; it marks where dense layers take over.
+ */
+import type { ByteReader, ByteWriter } from '../bytes';
+import { convGeometry, type ConvGeometry } from '../conv';
+import { reuse, type ForwardOptions, type Layer, type Param } from './types';
+
+export class MaxPool2D implements Layer {
+	readonly type = 'maxpool';
+	readonly params: Param[] = [];
+	readonly geometry: ConvGeometry;
+	readonly inSize: number;
+	readonly outSize: number;
+	private y: Float32Array | null = null;
+	private arg: Int32Array | null = null;
+	private dx: Float32Array | null = null;
+	private lastBatch = 0;
+
+	/** @param inShape [H, W, C] of the input maps */
+	constructor(
+		readonly name: string,
+		inShape: readonly [number, number, number],
+		size: number,
+		stride = size
+	) {
+		const [h, w, c] = inShape;
+		this.geometry = convGeometry(h, w, c, size, stride, 0);
+		this.inSize = h * w * c;
+		this.outSize = this.geometry.oh * this.geometry.ow * c;
+	}
+
+	invalidate(): void {}
+
+	/** x: [batch, H, W, C] -> [batch, OH, OW, C]; remembers each maximum's input index. */
+	forward(x: Float32Array, batch: number, _opts: ForwardOptions): Float32Array {
+		const { h, w, c, kernel, stride, oh, ow } = this.geometry;
+		const y = (this.y = reuse(this.y, batch * this.outSize));
+		if (!this.arg || this.arg.length !== y.length) this.arg = new Int32Array(y.length);
+		const arg = this.arg;
+		this.lastBatch = batch;
+		// Window offsets from its top-left value, in row-major window order (ties keep the first).
+		const kk = kernel * kernel;
+		const offs = new Int32Array(kk);
+		for (let ky = 0; ky < kernel; ky++) for (let kx = 0; kx < kernel; kx++) offs[ky * kernel + kx] = (ky * w + kx) * c;
+		let o = 0;
+		for (let b = 0; b < batch; b++) {
+			const xb = b * h * w * c;
+			for (let oy = 0; oy < oh; oy++)
+				for (let ox = 0; ox < ow; ox++, o += c) {
+					const first = xb + (oy * stride * w + ox * stride) * c;
+					for (let ch = 0; ch < c; ch++) {
+						// Branch-free argmax: a branch on which input is larger mispredicts on most
+						// windows. Strictly greater, so ties keep the first; NaN never replaces. The
+						// difference of two float32 values is exact in float64, so m + 1·(v - m) is v.
+						let bi = first + ch, m = x[bi];
+						for (let t = 1; t < kk; t++) {
+							const q = first + offs[t] + ch, v = x[q], gt = +(v > m);
+							m += gt * (v - m);
+							bi += gt * (q - bi);
+						}
+						y[o + ch] = m;
+						arg[o + ch] = bi;
+					}
+				}
+		}
+		return y;
+	}
+
+	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
+		if (!this.arg || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
+		if (!needDx) return null;
+		const dx = (this.dx = reuse(this.dx, batch * this.inSize));
+		dx.fill(0);
+		const arg = this.arg;
+		for (let o = 0, n = batch * this.outSize; o < n; o++) dx[arg[o]] += dy[o];
+		return dx;
+	}
+
+	write(_w: ByteWriter): void {}
+	read(_r: ByteReader): void {}
+}
+
+/** NHWC maps to vectors: the identity on the data (x is returned as is, and so is dy). */
+export class Flatten implements Layer {
+	readonly type = 'flatten';
+	readonly params: Param[] = [];
+	readonly outSize: number;
+	constructor(
+		readonly name: string,
+		readonly inSize: number
+	) {
+		this.outSize = inSize;
+	}
+	invalidate(): void {}
+	forward(x: Float32Array): Float32Array {
+		return x;
+	}
+	backward(dy: Float32Array, _batch: number, needDx: boolean): Float32Array | null {
+		return needDx ? dy : null;
+	}
+	write(_w: ByteWriter): void {}
+	read(_r: ByteReader): void {}
+}
