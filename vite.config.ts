@@ -11,7 +11,10 @@ export default defineConfig({
 		maxWorkers: 2,
 		testTimeout: 60_000,
 		projects: [
-			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], exclude: ['src/**/*.svelte.test.ts'], environment: 'node' } },
+			{
+				extends: true,
+				test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], exclude: ['src/**/*.svelte.test.ts'], environment: 'node' }
+			},
 			// Runes modules whose effects are under test (live-run.svelte.test.ts): compiled for the client.
 			{
 				extends: true,

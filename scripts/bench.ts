@@ -36,7 +36,7 @@ async function main(): Promise<number> {
 			'Usage: npm run bench -- [--quick] [--json] [--only kernels|conv|training]\n' +
 				'  --quick   fewer, shorter rounds\n  --json    one JSON object as the last line of stdout\n' +
 				'  --only    run one part: kernels (dot products, GEMM), conv (one binary vs one float convolution,\n' +
-				'            XNOR-Net\'s setting and its Figure 4 sweep) or training (examples per second vs TensorFlow.js)\n'
+				"            XNOR-Net's setting and its Figure 4 sweep) or training (examples per second vs TensorFlow.js)\n"
 		);
 		return 0;
 	}

@@ -108,7 +108,10 @@ if (a.load !== undefined) {
 	layers = dense.filter((d) => d.weightMode === 'float').map(denseWeights);
 	source = { kind: 'file', file: a.load, meta };
 } else {
-	const hidden = (a.hidden ?? '256,256').split(',').filter(Boolean).map((s) => int(s, 'hidden', 0, 1, 4096));
+	const hidden = (a.hidden ?? '256,256')
+		.split(',')
+		.filter(Boolean)
+		.map((s) => int(s, 'hidden', 0, 1, 4096));
 	const seed = int(a.seed, 'seed', 1, 0, 2 ** 32 - 1);
 	const epochs = int(a.epochs, 'epochs', 10, 1, 1000);
 	const lr = a.lr === undefined ? 1e-3 : Number(a.lr);

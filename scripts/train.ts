@@ -126,8 +126,7 @@ const opts = {
 function number(v: string | undefined, name: string, def: number, { int = false, min = -Infinity, max = Infinity } = {}): number {
 	if (v === undefined) return def;
 	const x = Number(v);
-	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !Number.isFinite(x))
-		throw new UsageError(`--${name} must be a number, got "${v}"`);
+	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
 	if (int && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
 	if (x < min || x > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${v}`);
 	return x;
@@ -181,8 +180,53 @@ function dataChoice(a: Args, defaults: Partial<Record<keyof DataChoice, unknown>
 	};
 }
 
-const TRAINING_ONLY = ['arch', 'conv', 'hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch', 'epochs', 'config', 'save'] as const;
-const MODEL_OPTIONS = ['arch', 'conv', 'hidden', 'weights', 'input', 'bases', 'input-bases', 'activation', 'batchnorm', 'bias', 'no-bias', 'estimator', 'swish-beta', 'optimizer', 'lr', 'momentum', 'bop-gamma', 'bop-tau', 'no-latent-clip', 'batch'] as const;
+const TRAINING_ONLY = [
+	'arch',
+	'conv',
+	'hidden',
+	'weights',
+	'input',
+	'bases',
+	'input-bases',
+	'activation',
+	'batchnorm',
+	'bias',
+	'no-bias',
+	'estimator',
+	'swish-beta',
+	'optimizer',
+	'lr',
+	'momentum',
+	'bop-gamma',
+	'bop-tau',
+	'no-latent-clip',
+	'batch',
+	'epochs',
+	'config',
+	'save'
+] as const;
+const MODEL_OPTIONS = [
+	'arch',
+	'conv',
+	'hidden',
+	'weights',
+	'input',
+	'bases',
+	'input-bases',
+	'activation',
+	'batchnorm',
+	'bias',
+	'no-bias',
+	'estimator',
+	'swish-beta',
+	'optimizer',
+	'lr',
+	'momentum',
+	'bop-gamma',
+	'bop-tau',
+	'no-latent-clip',
+	'batch'
+] as const;
 
 function refuse(a: Args, names: readonly string[], why: string): void {
 	const given = names.filter((n) => (a as Record<string, unknown>)[n] !== undefined);
@@ -216,27 +260,35 @@ function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
 		throw new UsageError('--input sets the layers after the first, and with no hidden layers there are none (give one mode per layer to set the first)');
 	const activation = choice(a.activation ?? 'auto', 'activation', ['auto', 'relu', 'hardtanh', 'none'] as const);
 	if (a.bias && a['no-bias']) throw new UsageError('--bias and --no-bias contradict each other');
-	const model = arch === 'convnet' ? convnetModel(a, data, hidden) : mlpConfig({
-		inputSize: data.inputSize,
-		classes: data.numClasses,
-		hidden,
-		weights: modes<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
-		input: modes<InputMode>(a.input, 'input', INPUT_MODES),
-		bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
-		inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
-		activation,
-		batchnorm: !!a.batchnorm,
-		bias: a.bias ? true : a['no-bias'] ? false : undefined,
-		estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
-		swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
-	});
+	const model =
+		arch === 'convnet'
+			? convnetModel(a, data, hidden)
+			: mlpConfig({
+					inputSize: data.inputSize,
+					classes: data.numClasses,
+					hidden,
+					weights: modes<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
+					input: modes<InputMode>(a.input, 'input', INPUT_MODES),
+					bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
+					inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
+					activation,
+					batchnorm: !!a.batchnorm,
+					bias: a.bias ? true : a['no-bias'] ? false : undefined,
+					estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
+					swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
+				});
 	const type = choice(a.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd', 'bop'] as const);
 	const lr = number(a.lr, 'lr', 1e-3, { min: 1e-9, max: 10 });
 	const optimizer: OptimizerConfig =
 		type === 'sgd'
 			? { type, lr, momentum: number(a.momentum, 'momentum', 0.9, { min: 0, max: 0.999 }) }
 			: type === 'bop'
-				? { type, lr, gamma: number(a['bop-gamma'], 'bop-gamma', 1e-4, { min: 1e-9, max: 1 }), tau: number(a['bop-tau'], 'bop-tau', 1e-8, { min: 0, max: 1 }) }
+				? {
+						type,
+						lr,
+						gamma: number(a['bop-gamma'], 'bop-gamma', 1e-4, { min: 1e-9, max: 1 }),
+						tau: number(a['bop-tau'], 'bop-tau', 1e-8, { min: 0, max: 1 })
+					}
 				: { type, lr };
 	return validateTrainConfig({
 		model,
@@ -277,7 +329,9 @@ function checkWritable(file: string): void {
 		accessSync(dirname(resolve(file)), constants.W_OK);
 	} catch (e) {
 		const err = e as NodeJS.ErrnoException;
-		throw new UsageError(`--save ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'its folder is not writable' : err.message}`);
+		throw new UsageError(
+			`--save ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'its folder is not writable' : err.message}`
+		);
 	}
 }
 
@@ -339,11 +393,14 @@ function main(argv: string[]): number {
 		`${data.name}: ${data.nTrain} train / ${data.nTest} test; ${mem.parameters} parameters, ` +
 			`${mem.floatBytes} bytes as float32, ${mem.packedBytes} packed; ${trainer.stepsPerEpoch} steps per epoch`
 	);
-	let trainMs = 0, seen = 0;
+	let trainMs = 0,
+		seen = 0;
 	let diverged = false;
 	for (let e = 0; e < epochs && !diverged; e++) {
 		const s0 = performance.now();
-		let lossSum = 0, accSum = 0, n = 0;
+		let lossSum = 0,
+			accSum = 0,
+			n = 0;
 		for (let s = 0; s < trainer.stepsPerEpoch; s++) {
 			const m = trainer.step();
 			lossSum += m.loss * m.examples;

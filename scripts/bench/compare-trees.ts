@@ -23,7 +23,8 @@ if (!values.before) {
 	process.exit(2);
 }
 const net = values.net ?? 'binarynet';
-const rounds = Number(values.rounds ?? 9), per = Number(values.steps ?? 40);
+const rounds = Number(values.rounds ?? 9),
+	per = Number(values.steps ?? 40);
 const roots = [resolve(values.before), resolve(import.meta.dirname, '../..')];
 
 const sides = await Promise.all(
@@ -33,7 +34,15 @@ const sides = await Promise.all(
 		const data = e.mnistDataset(loadMnistBytes(), { seed: 1 });
 		const model =
 			net === 'playground'
-				? e.mlpConfig({ inputSize: 784, classes: 10, hidden: [64, 64], weights: ['float', 'binary', 'binary'], input: 'sign', batchnorm: true, estimator: 'approxsign' })
+				? e.mlpConfig({
+						inputSize: 784,
+						classes: 10,
+						hidden: [64, 64],
+						weights: ['float', 'binary', 'binary'],
+						input: 'sign',
+						batchnorm: true,
+						estimator: 'approxsign'
+					})
 				: net === 'float'
 					? e.mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], batchnorm: true })
 					: e.mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' });
@@ -54,8 +63,13 @@ for (let r = 0; r < rounds; r++) {
 }
 const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const [before, after] = sides;
-for (const [name, s] of [['before', before], ['after ', after]] as const)
-	console.log(`${name} ${s.root}: median ${med(s.times).toFixed(3)} ms/step (${(1000 / med(s.times)).toFixed(0)} steps/s), rounds ${Math.min(...s.times).toFixed(2)}..${Math.max(...s.times).toFixed(2)}`);
+for (const [name, s] of [
+	['before', before],
+	['after ', after]
+] as const)
+	console.log(
+		`${name} ${s.root}: median ${med(s.times).toFixed(3)} ms/step (${(1000 / med(s.times)).toFixed(0)} steps/s), rounds ${Math.min(...s.times).toFixed(2)}..${Math.max(...s.times).toFixed(2)}`
+	);
 const paired = before.times.map((x, i) => x / after.times[i]);
 console.log(
 	`${net}: speed-up median ${med(paired).toFixed(2)}x (paired per round, ${Math.min(...paired).toFixed(2)}..${Math.max(...paired).toFixed(2)}); ` +

@@ -11,7 +11,8 @@ import { now } from './stats';
 const med = (r: ConvSizeResult, id: string) => r.timings.find((t) => t.rival === id)?.medianMs ?? NaN;
 /** Spread of a ratio from the quartiles: (float q1 / binary q3) .. (float q3 / binary q1). */
 const spread = (r: ConvSizeResult, f: string, b: string) => {
-	const tf = r.timings.find((t) => t.rival === f), tb = r.timings.find((t) => t.rival === b);
+	const tf = r.timings.find((t) => t.rival === f),
+		tb = r.timings.find((t) => t.rival === b);
 	return tf && tb ? `${(tf.q1Ms / tb.q3Ms).toFixed(1)}-${(tf.q3Ms / tb.q1Ms).toFixed(1)}` : '';
 };
 
@@ -31,7 +32,11 @@ export async function benchConv(opts: { quick?: boolean; log?: (line: string) =>
 	// As in the kernel benchmark: time the relaxed-SIMD binary kernel browsers run (node 20 has it behind a flag).
 	setFlagsFromString('--experimental-wasm-relaxed-simd');
 	const result = runConvBench(opts.quick ? QUICK_CONV_PLAN : DEFAULT_CONV_PLAN, { now, seed: opts.seed ?? 1, onSize: (r) => log(convLine(r)) });
-	log(`  one convolution of a 14x14xc map with 256 filters, same padding; ratio = float / binary (quartile spread); S = XNOR-Net's 64cN_W/(cN_W+64); the paper measured ${XNOR_MEASURED}x at c = 256, 3x3`);
-	log(`  kernels: float GEMM ${result.floatGemm}, WebAssembly binary GEMM ${result.wasmBinary ?? 'none'}; binary results equal float results on ±1 data: ${result.verified ? 'yes' : 'NO'}`);
+	log(
+		`  one convolution of a 14x14xc map with 256 filters, same padding; ratio = float / binary (quartile spread); S = XNOR-Net's 64cN_W/(cN_W+64); the paper measured ${XNOR_MEASURED}x at c = 256, 3x3`
+	);
+	log(
+		`  kernels: float GEMM ${result.floatGemm}, WebAssembly binary GEMM ${result.wasmBinary ?? 'none'}; binary results equal float results on ±1 data: ${result.verified ? 'yes' : 'NO'}`
+	);
 	return result;
 }

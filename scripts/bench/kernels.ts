@@ -7,7 +7,16 @@
  * SIMD float vs the fastest WebAssembly binary kernel. The ratio is float median /
  * binary median.
  */
-import { DEFAULT_PLAN, QUICK_PLAN, formatDuration, formatRatio, medianOf, runKernelBench, type BenchResult, type SizeResult } from '../../src/lib/bench/kernels';
+import {
+	DEFAULT_PLAN,
+	QUICK_PLAN,
+	formatDuration,
+	formatRatio,
+	medianOf,
+	runKernelBench,
+	type BenchResult,
+	type SizeResult
+} from '../../src/lib/bench/kernels';
 import { setFlagsFromString } from 'node:v8';
 import { now } from './stats';
 
@@ -27,10 +36,12 @@ const gflops = (r: SizeResult, ms: number): string =>
 
 /** One line per size: each kernel's median and the two ratios. */
 export function sizeLine(r: SizeResult): string {
-	const jf = medianOf(r, 'js-float'), jb = medianOf(r, 'js-binary');
+	const jf = medianOf(r, 'js-float'),
+		jb = medianOf(r, 'js-binary');
 	let s = `  ${(r.spec.kind === 'dot' ? 'dot  ' : 'gemm ') + r.label.padEnd(15)} JS float ${formatDuration(jf).padStart(9)}${gflops(r, jf)}  JS binary ${formatDuration(jb).padStart(9)}  JS float/binary ${formatRatio(r.ratioJs)}`;
 	if (r.ratioWasm !== null) {
-		const wf = medianOf(r, 'wasm-float'), wb = medianOf(r, 'wasm-binary');
+		const wf = medianOf(r, 'wasm-float'),
+			wb = medianOf(r, 'wasm-binary');
 		s += `\n  ${''.padEnd(20)} WASM SIMD float ${formatDuration(wf).padStart(9)}${gflops(r, wf)}  WASM binary ${formatDuration(wb).padStart(9)}  WASM float/binary ${formatRatio(r.ratioWasm)}`;
 	}
 	if (r.ratioWasmPopcnt !== null) {
@@ -55,6 +66,8 @@ export async function benchKernels(opts: BenchKernelsOptions = {}): Promise<Benc
 	setFlagsFromString('--experimental-wasm-relaxed-simd');
 	const plan = { ...(opts.quick ? QUICK_PLAN : DEFAULT_PLAN), naive: true };
 	const result = runKernelBench(plan, { now, seed: opts.seed ?? 1, onSize: (r) => log(sizeLine(r)) });
-	log(`  kernels: float GEMM ${result.runtime.floatGemm}, binary GEMM ${result.runtime.binaryGemm}; binary results equal float results on ±1 data: ${result.verified ? 'yes' : 'NO'}`);
+	log(
+		`  kernels: float GEMM ${result.runtime.floatGemm}, binary GEMM ${result.runtime.binaryGemm}; binary results equal float results on ±1 data: ${result.verified ? 'yes' : 'NO'}`
+	);
 	return result;
 }

@@ -26,11 +26,22 @@ const steps = Math.max(25, Number(values.steps ?? 400));
 const batch = Number(values.batch ?? 64);
 const data = mnistDataset(loadMnistBytes(), { seed: 1 });
 const nets = [
-	{ name: 'binary', model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' }), lr: 1e-2 },
+	{
+		name: 'binary',
+		model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'clipped' }),
+		lr: 1e-2
+	},
 	{ name: 'float + BN', model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256, 256], batchnorm: true }), lr: 1e-3 }
 ].map((n) => {
 	const config: TrainConfig = { model: n.model, optimizer: { type: 'adam', lr: n.lr }, batchSize: batch, seed: 1 };
-	return { name: n.name, trainer: new Trainer(config, data, { histogramBins: 0 }), phases: new Map<string, number>(), total: 0, rounds: [] as number[], profile: new Map<string, number>() };
+	return {
+		name: n.name,
+		trainer: new Trainer(config, data, { histogramBins: 0 }),
+		phases: new Map<string, number>(),
+		total: 0,
+		rounds: [] as number[],
+		profile: new Map<string, number>()
+	};
 });
 
 // Warm up (JIT, wasm instantiation; the binary network's first steps flip far more signs than later ones).
@@ -47,7 +58,8 @@ for (const n of nets) {
 	for (let s = 0; s < steps; s++) n.trainer.step();
 	const { profile } = await session.post('Profiler.stop');
 	const byId = new Map(profile.nodes.map((x) => [x.id, x]));
-	const samples = profile.samples ?? [], deltas = profile.timeDeltas ?? [];
+	const samples = profile.samples ?? [],
+		deltas = profile.timeDeltas ?? [];
 	for (let i = 0; i < samples.length; i++) {
 		const f = byId.get(samples[i])!.callFrame;
 		const where = f.url ? `${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}` : '';

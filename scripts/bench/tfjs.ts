@@ -132,7 +132,9 @@ class Batcher {
 	}
 	/** x [B, D] and one-hot y [B, C] as new tensors (the caller's tidy disposes them). */
 	next(): { x: tf.Tensor2D; y: tf.Tensor2D } {
-		const { data, B } = this, D = data.inputSize, C = data.numClasses;
+		const { data, B } = this,
+			D = data.inputSize,
+			C = data.numClasses;
 		if (this.cursor + B > data.nTrain) {
 			this.cursor = 0;
 			this.rng.shuffle(this.order);
@@ -174,15 +176,19 @@ export function tfFloatMlp(backend: TfBackendName, layers: DenseInit[], data: Da
 		step: () =>
 			tf.tidy(() => {
 				const { x, y } = batcher.next();
-				const cost = opt.minimize(() => {
-					let h: tf.Tensor2D = x;
-					vars.forEach((v, k) => {
-						h = tf.matMul(h, v.W);
-						if (v.b) h = tf.add(h, v.b);
-						if (k < vars.length - 1) h = tf.relu(h);
-					});
-					return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
-				}, true, varList)!;
+				const cost = opt.minimize(
+					() => {
+						let h: tf.Tensor2D = x;
+						vars.forEach((v, k) => {
+							h = tf.matMul(h, v.W);
+							if (v.b) h = tf.add(h, v.b);
+							if (k < vars.length - 1) h = tf.relu(h);
+						});
+						return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
+					},
+					true,
+					varList
+				)!;
 				return cost.dataSync()[0];
 			}),
 		numTensors: () => tf.memory().numTensors,
@@ -201,7 +207,8 @@ export function tfFloatMlp(backend: TfBackendName, layers: DenseInit[], data: Da
  * forward sign(x) with sign(0) = +1, backward dy · 1{|x| <= 1}.
  */
 const signSte = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-	const x = args[0] as tf.Tensor, save = args[1] as tf.GradSaveFunc;
+	const x = args[0] as tf.Tensor,
+		save = args[1] as tf.GradSaveFunc;
 	save([x]);
 	return {
 		// 2 · [x >= 0] - 1. The same values as tf.where(x >= 0, 1, -1), but where() broadcasts
@@ -242,17 +249,21 @@ export function tfBatchNormMlp(
 		step: () =>
 			tf.tidy(() => {
 				const { x, y } = batcher.next();
-				const cost = opt.minimize(() => {
-					let h: tf.Tensor = x;
-					vars.forEach((v, k) => {
-						if (opts.binary && k > 0) h = signSte(h);
-						h = tf.matMul(h as tf.Tensor2D, (opts.binary ? signSte(v.W) : v.W) as tf.Tensor2D);
-						const { mean, variance } = tf.moments(h, 0);
-						h = tf.add(tf.mul(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, eps))), v.gamma), v.beta);
-						if (!opts.binary && k < vars.length - 1) h = tf.relu(h);
-					});
-					return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
-				}, true, varList)!;
+				const cost = opt.minimize(
+					() => {
+						let h: tf.Tensor = x;
+						vars.forEach((v, k) => {
+							if (opts.binary && k > 0) h = signSte(h);
+							h = tf.matMul(h as tf.Tensor2D, (opts.binary ? signSte(v.W) : v.W) as tf.Tensor2D);
+							const { mean, variance } = tf.moments(h, 0);
+							h = tf.add(tf.mul(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, eps))), v.gamma), v.beta);
+							if (!opts.binary && k < vars.length - 1) h = tf.relu(h);
+						});
+						return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
+					},
+					true,
+					varList
+				)!;
 				const loss = cost.dataSync()[0];
 				if (opts.binary) for (const v of vars) v.W.assign(tf.clipByValue(v.W, -1, 1));
 				return loss;

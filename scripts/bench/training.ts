@@ -19,7 +19,17 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Trainer, gemmBackend, mlpConfig, setGemmBackend, mnistDataset, type Dataset, type Model, type ModelConfig, type TrainConfig } from '../../src/lib/engine';
+import {
+	Trainer,
+	gemmBackend,
+	mlpConfig,
+	setGemmBackend,
+	mnistDataset,
+	type Dataset,
+	type Model,
+	type ModelConfig,
+	type TrainConfig
+} from '../../src/lib/engine';
 import { loadMnistBytes } from '../load-mnist';
 import { median, now } from './stats';
 import { tfBatchNormMlp, tfFloatMlp, useTfBackend, tfWasmVersion, type DenseInit, type TfBackendInfo, type TfBackendName, type TfTrainer } from './tfjs';
@@ -85,7 +95,6 @@ interface Plan {
 	rounds: number;
 	roundSec: number;
 }
-
 
 /**
  * A full garbage collection, run before every timed round (outside the timing) so that
@@ -182,7 +191,8 @@ async function interleave(
 			const r = runners[k];
 			await r.activate();
 			collectGarbage();
-			let examples = 0, lossSum = 0;
+			let examples = 0,
+				lossSum = 0;
 			const n = stepsPerRound[k];
 			const t0 = now();
 			for (let s = 0; s < n; s++) {
@@ -224,10 +234,30 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 	if (tfLabels.length) log(`  TF.js rivals: ${tfLabels.join('; ')}; all single-threaded, as is the engine`);
 
 	const benches: { name: string; networks: Network[]; batch: number; plan: Plan }[] = [
-		{ name: 'float MLP 784-256-10', networks: ['float-mlp'], batch: 128, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } },
-		{ name: 'float MLP 784-256-10', networks: ['float-mlp'], batch: 32, plan: quick ? { warmupSec: 0.3, minWarmupSteps: 3, rounds: 3, roundSec: 0.3 } : { warmupSec: 0.5, minWarmupSteps: 4, rounds: 7, roundSec: 0.7 } },
-		{ name: 'binary MLP 784-256-256-10', networks: ['binary-mlp'], batch: 128, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 } },
-		{ name: 'MLP 784-256-256-10 with batch norm, binary vs float', networks: ['binary-mlp', 'float-bn-mlp'], batch: 64, plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 0.8 } }
+		{
+			name: 'float MLP 784-256-10',
+			networks: ['float-mlp'],
+			batch: 128,
+			plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 }
+		},
+		{
+			name: 'float MLP 784-256-10',
+			networks: ['float-mlp'],
+			batch: 32,
+			plan: quick ? { warmupSec: 0.3, minWarmupSteps: 3, rounds: 3, roundSec: 0.3 } : { warmupSec: 0.5, minWarmupSteps: 4, rounds: 7, roundSec: 0.7 }
+		},
+		{
+			name: 'binary MLP 784-256-256-10',
+			networks: ['binary-mlp'],
+			batch: 128,
+			plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 1 }
+		},
+		{
+			name: 'MLP 784-256-256-10 with batch norm, binary vs float',
+			networks: ['binary-mlp', 'float-bn-mlp'],
+			batch: 64,
+			plan: quick ? { warmupSec: 0.4, minWarmupSteps: 3, rounds: 3, roundSec: 0.35 } : { warmupSec: 0.8, minWarmupSteps: 4, rounds: 7, roundSec: 0.8 }
+		}
 	];
 	const models: Record<Network, { model: ModelConfig; lr: number; label: string }> = {
 		'float-mlp': { model: mlpConfig({ inputSize: 784, classes: 10, hidden: [256] }), lr: 1e-3, label: 'float' },
@@ -299,10 +329,15 @@ export async function benchTraining(opts: TrainingOptions = {}): Promise<Trainin
 		for (const r of rows) {
 			const spread = `${fmt(Math.min(...r.rounds))}..${fmt(Math.max(...r.rounds))}`;
 			const ratio = r.ratios
-				? '  ' + Object.entries(r.ratios).map(([k, v]) => `${fmt(v!)}x ${k} (paired ${fmt(r.pairedRatios![k as 'tfjs-wasm']!)}x)`).join(', ')
+				? '  ' +
+					Object.entries(r.ratios)
+						.map(([k, v]) => `${fmt(v!)}x ${k} (paired ${fmt(r.pairedRatios![k as 'tfjs-wasm']!)}x)`)
+						.join(', ')
 				: '';
 			const who = pair ? `${models[r.network].label}, ${r.backend}` : r.backend;
-			log(`    ${who.padEnd(pair ? 50 : 38)} ${fmt(r.examplesPerSecond).padStart(7)} ex/s  (${fmt(r.msPerStep)} ms/step, rounds ${spread}, ${r.stepsTimed} steps, loss ${r.lastLoss.toFixed(3)})${ratio}`);
+			log(
+				`    ${who.padEnd(pair ? 50 : 38)} ${fmt(r.examplesPerSecond).padStart(7)} ex/s  (${fmt(r.msPerStep)} ms/step, rounds ${spread}, ${r.stepsTimed} steps, loss ${r.lastLoss.toFixed(3)})${ratio}`
+			);
 		}
 		const mine = rows.find((r) => r.rival === 'bitwise');
 		if (mine && bench.networks[0] === 'float-mlp' && bench.batch === 128 && mine.ratios?.['tfjs-wasm'] !== undefined) {

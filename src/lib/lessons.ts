@@ -19,27 +19,32 @@ export const PAGES: PageEntry[] = [
 	{
 		path: '/quantization',
 		title: 'Quantization curves',
-		summary: 'A curve and its k-bit staircase, the error as k falls, and a live network’s accuracy at every bit width: 8 bits costs almost nothing, 1 bit a lot.'
+		summary:
+			'A curve and its k-bit staircase, the error as k falls, and a live network’s accuracy at every bit width: 8 bits costs almost nothing, 1 bit a lot.'
 	},
 	{
 		path: '/bitplanes',
 		title: 'Bitplanes',
-		summary: 'A digit split into its bit planes, how ±1 values pack into 32-bit words, a live layer’s memory, and the dot product as a weighted sum of popcounts.'
+		summary:
+			'A digit split into its bit planes, how ±1 values pack into 32-bit words, a live layer’s memory, and the dot product as a weighted sum of popcounts.'
 	},
 	{
 		path: '/xnor',
 		title: 'XNOR and popcount',
-		summary: 'Why a dot product of ±1 vectors is XNOR and popcount, exactly; XNOR-Net’s scale factors on live weights; and a benchmark of binary against float kernels, run in your browser.'
+		summary:
+			'Why a dot product of ±1 vectors is XNOR and popcount, exactly; XNOR-Net’s scale factors on live weights; and a benchmark of binary against float kernels, run in your browser.'
 	},
 	{
 		path: '/ste',
 		title: 'Straight-through gradients',
-		summary: 'Sign has no useful derivative. Watch a network stall without one and learn with a straight-through estimator, its gradients flowing layer by layer.'
+		summary:
+			'Sign has no useful derivative. Watch a network stall without one and learn with a straight-through estimator, its gradients flowing layer by layer.'
 	},
 	{
 		path: '/multibase',
 		title: 'Multi-base approximation',
-		summary: 'ABC-Net’s idea: several shifted binary bases approximate real weights and activations, winning accuracy back at a measured price in memory and operations.'
+		summary:
+			'ABC-Net’s idea: several shifted binary bases approximate real weights and activations, winning accuracy back at a measured price in memory and operations.'
 	},
 	{
 		path: '/playground',

@@ -14,11 +14,26 @@ for (const route of ROUTES)
 			await page.waitForLoadState('networkidle');
 			await page.addScriptTag({ content: axeSource });
 			const violations = await page.evaluate(async () => {
-				const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+				const axe = (
+					window as unknown as {
+						axe: {
+							run: (
+								ctx: Document,
+								opts: object
+							) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+						};
+					}
+				).axe;
 				const r = await axe.run(document, { resultTypes: ['violations'] });
 				return r.violations
 					.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-					.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+					.map(
+						(v) =>
+							`${v.id} (${v.impact}): ${v.help} — ${v.nodes
+								.slice(0, 3)
+								.map((n) => n.target.join(' '))
+								.join(' | ')}`
+					);
 			});
 			expect(violations).toEqual([]);
 		});

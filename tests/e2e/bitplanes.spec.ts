@@ -8,7 +8,11 @@ import { expect, readNumber, snap, test } from './fixtures';
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
 const num = async (page: Page, id: string) => readNumber(await text(page, id));
 /** The rebuilt image's pixels, as the canvas holds them. */
-const rebuiltPixels = (page: Page) => page.getByTestId('rebuilt-image').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+const rebuiltPixels = (page: Page) =>
+	page
+		.getByTestId('rebuilt-image')
+		.locator('canvas')
+		.evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
 test('toggling planes changes the rebuilt image and its error', async ({ page }) => {
 	await page.goto('/bitplanes');

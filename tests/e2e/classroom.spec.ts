@@ -9,7 +9,10 @@ import { mkdir } from 'node:fs/promises';
 import { SCREENSHOTS, expect, readNumber, snap, test } from './fixtures';
 
 const figure = (page: Page) => page.locator('figure#moons');
-const toggle = (page: Page) => figure(page).getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: /^(Play|Pause|Replay)$/ });
+const toggle = (page: Page) =>
+	figure(page)
+		.getByRole('group', { name: /Controls for training/ })
+		.getByRole('button', { name: /^(Play|Pause|Replay)$/ });
 const stepOf = async (page: Page) => readNumber(await page.getByTestId('live-step').textContent());
 
 async function open(page: Page, query = ''): Promise<Locator> {

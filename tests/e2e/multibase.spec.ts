@@ -16,7 +16,10 @@ const IDS = ['float', 'mb11', 'mb31', 'mb33', 'mb55'];
 
 /** Pause the run (the frontier's play toggle, named Pause while it trains), so the weights the figures show stop changing. */
 async function pause(page: Page): Promise<void> {
-	const controls = page.locator('figure').filter({ has: page.getByTestId('frontier-table') }).getByRole('group', { name: /Controls for training/ });
+	const controls = page
+		.locator('figure')
+		.filter({ has: page.getByTestId('frontier-table') })
+		.getByRole('group', { name: /Controls for training/ });
 	const toggle = (name: string) => controls.getByRole('button', { name, exact: true });
 	await controls.scrollIntoViewIfNeeded();
 	await expect(toggle('Pause')).toBeVisible({ timeout: 60_000 });
@@ -77,7 +80,8 @@ test('the frontier fills in from live training', async ({ page }) => {
 	}
 	await expect(page.getByTestId('frontier-memory').locator('g.pt')).toHaveCount(5);
 	await expect(page.getByTestId('frontier-ops').locator('g.pt')).toHaveCount(5);
-	for (const label of ['float', '(1,1)', '(3,1)', '(3,3)', '(5,5)']) await expect(page.getByTestId('frontier-memory').getByText(label, { exact: true })).toBeVisible();
+	for (const label of ['float', '(1,1)', '(3,1)', '(3,3)', '(5,5)'])
+		await expect(page.getByTestId('frontier-memory').getByText(label, { exact: true })).toBeVisible();
 	// The activation figure shows the (3,3) network's learned bases (read while it is on screen).
 	await page.getByRole('slider', { name: 'Activation bases N (initial staircase)' }).scrollIntoViewIfNeeded();
 	await expect(page.getByTestId('act-thr-3')).toHaveText(/^-?[0-9.]+$/, { timeout: 30_000 });
@@ -111,7 +115,12 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await expect(page.getByTestId('wb-error')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 
 	await page.goto('/multibase?m=banana&wnet=bogus&unit=99');
-	await expect(page.getByRole('status').filter({ hasText: /m|wnet|unit/ }).first()).toBeVisible();
+	await expect(
+		page
+			.getByRole('status')
+			.filter({ hasText: /m|wnet|unit/ })
+			.first()
+	).toBeVisible();
 	await expect(page.getByRole('slider', { name: 'Weight bases M', exact: true })).toHaveValue('3');
 	await expect(control(page, 'Weights of')).toHaveValue('float');
 	await page.getByRole('slider', { name: 'Weight bases M', exact: true }).scrollIntoViewIfNeeded();

@@ -171,7 +171,9 @@ test('no main-thread long task while the digits train, and the frame rate holds'
 		return { fps: frames / seconds, longTasks: [...w.__longTasks] };
 	});
 	const steps = await stepOf(page);
-	console.log(`MNIST training, 10 s: ${result.fps.toFixed(1)} frames per second, ${result.longTasks.length} long tasks (${result.longTasks.map((d) => d.toFixed(0)).join(', ') || 'none'}), ${steps} steps`);
+	console.log(
+		`MNIST training, 10 s: ${result.fps.toFixed(1)} frames per second, ${result.longTasks.length} long tasks (${result.longTasks.map((d) => d.toFixed(0)).join(', ') || 'none'}), ${steps} steps`
+	);
 	expect(result.longTasks).toEqual([]);
 	expect(steps).toBeGreaterThan(20);
 });

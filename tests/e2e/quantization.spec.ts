@@ -13,10 +13,18 @@ const figure = (page: Page) => page.locator('figure#k-bits');
 
 /** Wait until the page is live: hydrated (a slider moved before that would be lost) and the run loaded. */
 async function ready(page: Page): Promise<void> {
-	await expect(figure(page).getByRole('group', { name: /Controls for training/ }).getByRole('button', { name: /^(Play|Pause)$/ })).toBeEnabled({ timeout: 60_000 });
+	await expect(
+		figure(page)
+			.getByRole('group', { name: /Controls for training/ })
+			.getByRole('button', { name: /^(Play|Pause)$/ })
+	).toBeEnabled({ timeout: 60_000 });
 }
 
-const staircasePath = (page: Page) => page.getByTestId('staircase').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
+const staircasePath = (page: Page) =>
+	page
+		.getByTestId('staircase')
+		.locator('path')
+		.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join('|'));
 
 test('the bit width changes the staircase, the level count and the error', async ({ page }) => {
 	await page.goto('/quantization');
@@ -93,11 +101,26 @@ test('has no serious accessibility violation once trained (light and dark)', asy
 	for (const scheme of ['light', 'dark'] as const) {
 		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
 		const violations = await page.evaluate(async () => {
-			const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+			const axe = (
+				window as unknown as {
+					axe: {
+						run: (
+							ctx: Document,
+							opts: object
+						) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+					};
+				}
+			).axe;
 			const r = await axe.run(document, { resultTypes: ['violations'] });
 			return r.violations
 				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-				.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+				.map(
+					(v) =>
+						`${v.id} (${v.impact}): ${v.help} — ${v.nodes
+							.slice(0, 3)
+							.map((n) => n.target.join(' '))
+							.join(' | ')}`
+				);
 		});
 		expect(violations, scheme).toEqual([]);
 	}

@@ -20,7 +20,8 @@ test('the previous and next links walk the lessons in reading order', async ({ p
 		await page.goto(PAGES[i].path);
 		// Let each page's worker finish loading its data: leaving earlier would abort that request.
 		await page.waitForLoadState('networkidle');
-		const prev = page.locator('a[rel="prev"]'), next = page.locator('a[rel="next"]');
+		const prev = page.locator('a[rel="prev"]'),
+			next = page.locator('a[rel="next"]');
 		if (i > 0) await expect(prev).toHaveAttribute('href', PAGES[i - 1].path);
 		else await expect(prev).toHaveCount(0);
 		if (i < PAGES.length - 1) await expect(next).toHaveAttribute('href', PAGES[i + 1].path);

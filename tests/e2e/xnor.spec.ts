@@ -206,7 +206,10 @@ test('state round-trips through the URL; malformed values get a notice', async (
 	await checkDot(page);
 
 	await page.goto('/xnor?n=banana&width=300&fx=1,x');
-	const notice = page.getByRole('status').filter({ hasText: /n|width|fx/ }).first();
+	const notice = page
+		.getByRole('status')
+		.filter({ hasText: /n|width|fx/ })
+		.first();
 	await expect(notice).toBeVisible();
 	await expect(notice).toContainText('banana');
 	await expect(page.getByRole('slider', { name: 'Vector length n' })).toHaveValue('40');

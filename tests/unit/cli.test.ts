@@ -17,13 +17,32 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)
 const TIMING = ['examplesPerSecond', 'wallSeconds'];
 const withoutTiming = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !TIMING.includes(k)));
 
-const small = ['--dataset', 'moons', '--hidden', '16,16', '--weights', 'binary', '--input', 'sign', '--batchnorm', '--lr', '1e-2', '--epochs', '3', '--seed', '7', '--json'];
+const small = [
+	'--dataset',
+	'moons',
+	'--hidden',
+	'16,16',
+	'--weights',
+	'binary',
+	'--input',
+	'sign',
+	'--batchnorm',
+	'--lr',
+	'1e-2',
+	'--epochs',
+	'3',
+	'--seed',
+	'7',
+	'--json'
+];
 
 describe('npm run train', () => {
 	it('prints identical JSON, apart from timing fields, for the same command run twice', () => {
-		const a = train(small), b = train(small);
+		const a = train(small),
+			b = train(small);
 		expect(a.code).toBe(0);
-		const ja = lastJson(a.stdout), jb = lastJson(b.stdout);
+		const ja = lastJson(a.stdout),
+			jb = lastJson(b.stdout);
 		for (const k of ['dataset', 'seed', 'epochs', 'trainAccuracy', 'testAccuracy', 'trainLoss', 'parameters', 'floatBytes', 'packedBytes', ...TIMING])
 			expect(ja, k).toHaveProperty(k);
 		expect(withoutTiming(jb)).toEqual(withoutTiming(ja));
@@ -46,7 +65,8 @@ describe('npm run train', () => {
 	});
 
 	it('trains a ConvNet from a --config file (conv, pool, flatten; scaled weights with the K map) and loads its packed file', () => {
-		const config = join(dir, 'conv.json'), file = join(dir, 'conv.bwnn');
+		const config = join(dir, 'conv.json'),
+			file = join(dir, 'conv.bwnn');
 		const layers = [
 			{ type: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 1, bias: false },
 			{ type: 'maxpool', size: 2 },
@@ -57,7 +77,10 @@ describe('npm run train', () => {
 			{ type: 'dense', units: 10, weights: 'binary', input: 'sign', bias: false },
 			{ type: 'batchnorm' }
 		];
-		writeFileSync(config, JSON.stringify({ model: { inputSize: 784, inputShape: [28, 28, 1], classes: 10, layers }, optimizer: { type: 'adam', lr: 0.01 }, batchSize: 64 }));
+		writeFileSync(
+			config,
+			JSON.stringify({ model: { inputSize: 784, inputShape: [28, 28, 1], classes: 10, layers }, optimizer: { type: 'adam', lr: 0.01 }, batchSize: 64 })
+		);
 		const t = train(['--dataset', 'mnist', '--config', config, '--epochs', '1', '--json', '--quiet', '--save', file]);
 		expect(t.code, t.stderr).toBe(0);
 		const trained = lastJson(t.stdout);
@@ -97,7 +120,23 @@ describe('npm run train', () => {
 
 	it('lists every option with --help', () => {
 		const out = execFileSync(tsx, ['scripts/train.ts', '--help'], { encoding: 'utf8' });
-		for (const o of ['--dataset', '--arch', '--conv', '--hidden', '--weights', '--input', '--estimator', '--optimizer', '--lr', '--batch', '--epochs', '--seed', '--save', '--load', '--json'])
+		for (const o of [
+			'--dataset',
+			'--arch',
+			'--conv',
+			'--hidden',
+			'--weights',
+			'--input',
+			'--estimator',
+			'--optimizer',
+			'--lr',
+			'--batch',
+			'--epochs',
+			'--seed',
+			'--save',
+			'--load',
+			'--json'
+		])
 			expect(out).toContain(o);
 	});
 });

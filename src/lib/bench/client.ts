@@ -21,7 +21,13 @@ export function createBenchWorker(): BenchWorkerLike {
  * Start a run on a fresh worker; `onMessage` receives every message. Returns a stop
  * function that terminates the worker (which ends a run at once, wherever it is).
  */
-export function startBench(plan: PlanName, seed: number, onMessage: (m: FromBenchWorker) => void, onFailure: (message: string) => void, create: () => BenchWorkerLike = createBenchWorker): () => void {
+export function startBench(
+	plan: PlanName,
+	seed: number,
+	onMessage: (m: FromBenchWorker) => void,
+	onFailure: (message: string) => void,
+	create: () => BenchWorkerLike = createBenchWorker
+): () => void {
 	const w = create();
 	let alive = true;
 	const stop = () => {

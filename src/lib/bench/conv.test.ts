@@ -17,7 +17,10 @@ describe('convolution benchmark', () => {
 			{ c: 33, kernel: 5, size: 4, filters: 9 }
 		];
 		const seen: string[] = [];
-		const r = runConvBench({ sizes, headlineBatches: 2, sweepBatches: 1, batchMs: 1, warmupMs: 0 }, { now: () => performance.now(), onSize: (s) => seen.push(s.label) });
+		const r = runConvBench(
+			{ sizes, headlineBatches: 2, sweepBatches: 1, batchMs: 1, warmupMs: 0 },
+			{ now: () => performance.now(), onSize: (s) => seen.push(s.label) }
+		);
 		expect(r.verified).toBe(true);
 		expect(seen).toEqual(['c = 5, 3×3', 'c = 64, 1×1', 'c = 33, 5×5']);
 		for (const s of r.sizes) {

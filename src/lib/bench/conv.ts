@@ -99,7 +99,13 @@ export const SWEEP: ConvSize[] = [1, 3, 5].flatMap((kernel) => [1, 3, 16, 32, 64
 /** `npm run bench`'s plan: the headline and the 24-size sweep, about 50 s on this machine. */
 export const DEFAULT_CONV_PLAN: ConvPlan = { sizes: [XNOR_SETTING, ...SWEEP], headlineBatches: 11, sweepBatches: 5, batchMs: 30, warmupMs: 40 };
 /** `--quick`: the headline and the 3x3 sweep with fewer batches, about 15 s. */
-export const QUICK_CONV_PLAN: ConvPlan = { sizes: [XNOR_SETTING, ...SWEEP.filter((s) => s.kernel === 3)], headlineBatches: 5, sweepBatches: 3, batchMs: 15, warmupMs: 20 };
+export const QUICK_CONV_PLAN: ConvPlan = {
+	sizes: [XNOR_SETTING, ...SWEEP.filter((s) => s.kernel === 3)],
+	headlineBatches: 5,
+	sweepBatches: 3,
+	batchMs: 15,
+	warmupMs: 20
+};
 
 /** S = 64 c N_W / (c N_W + 64), XNOR-Net's operation count of the speed-up (Rastegari et al. 2016, section 4.1). */
 export function theoreticalSpeedup(c: number, kernel: number): number {
@@ -127,11 +133,18 @@ export function runConvBench(plan: ConvPlan, opts: { now: Clock; seed?: number; 
 	const wasmBinary = bestBinaryWasmKernel();
 	const sizes: ConvSizeResult[] = [];
 	plan.sizes.forEach((spec, index) => {
-		const g = convSizeGeometry(spec), F = spec.filters;
-		const x = randomSigns(rng, g.h * g.w * g.c), W = randomSigns(rng, F * g.k);
+		const g = convSizeGeometry(spec),
+			F = spec.filters;
+		const x = randomSigns(rng, g.h * g.w * g.c),
+			W = randomSigns(rng, F * g.k);
 		const Wp = packFilters(W, F, g);
 		const rows = g.oh * g.ow;
-		const outs = { 'js-float': new Float32Array(rows * F), 'js-binary': new Int32Array(rows * F), 'wasm-float': new Float32Array(rows * F), 'wasm-binary': new Int32Array(rows * F) };
+		const outs = {
+			'js-float': new Float32Array(rows * F),
+			'js-binary': new Int32Array(rows * F),
+			'wasm-float': new Float32Array(rows * F),
+			'wasm-binary': new Int32Array(rows * F)
+		};
 		const rivals: { id: ConvRivalId; run: () => void }[] = [];
 		if (plan.js ?? true) {
 			rivals.push({ id: 'js-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['js-float'], matmulABtJs) });
@@ -156,11 +169,18 @@ export function runConvBench(plan: ConvPlan, opts: { now: Clock; seed?: number; 
 			{ batches: index === 0 ? plan.headlineBatches : plan.sweepBatches, minBatchMs: plan.batchMs, warmup: 2, warmupMs: plan.warmupMs }
 		);
 		const med = (id: ConvRivalId) => timings[rivals.findIndex((r) => r.id === id)]?.medianMs ?? NaN;
-		const wf = med('wasm-float'), wb = med('wasm-binary');
+		const wf = med('wasm-float'),
+			wb = med('wasm-binary');
 		const r: ConvSizeResult = {
 			spec,
 			label: convLabel(spec),
-			timings: rivals.map((rv, i) => ({ rival: rv.id, medianMs: timings[i].medianMs, q1Ms: timings[i].q1Ms, q3Ms: timings[i].q3Ms, reps: timings[i].reps })),
+			timings: rivals.map((rv, i) => ({
+				rival: rv.id,
+				medianMs: timings[i].medianMs,
+				q1Ms: timings[i].q1Ms,
+				q3Ms: timings[i].q3Ms,
+				reps: timings[i].reps
+			})),
 			ratioJs: med('js-float') / med('js-binary'),
 			ratioWasm: Number.isFinite(wf) && Number.isFinite(wb) ? wf / wb : null,
 			theoretical: theoreticalSpeedup(spec.c, spec.kernel),

@@ -55,7 +55,13 @@ describe('runKernelBench', () => {
 		expect(r.verified).toBe(true);
 		expect(r.sizes.map((s) => s.label)).toEqual(['n = 100', '9×70×11']);
 		const gemm = r.sizes[1];
-		expect(gemm.timings.map((t) => t.kernel)).toEqual(['js-float', 'js-binary', 'wasm-float', 'wasm-binary', ...(r.runtime.binaryGemm === 'wasm-relaxed-simd' ? ['wasm-binary-popcnt'] : [])]);
+		expect(gemm.timings.map((t) => t.kernel)).toEqual([
+			'js-float',
+			'js-binary',
+			'wasm-float',
+			'wasm-binary',
+			...(r.runtime.binaryGemm === 'wasm-relaxed-simd' ? ['wasm-binary-popcnt'] : [])
+		]);
 		for (const s of r.sizes) for (const t of s.timings) expect(t.medianMs).toBeGreaterThan(0);
 		expect(gemm.ratioJs).toBeGreaterThan(0);
 		expect(gemm.ratioWasm).toBeGreaterThan(0);
@@ -72,7 +78,9 @@ describe('runKernelBench', () => {
 	});
 
 	it('draws its ±1 inputs from the seed: the same seed gives the same signs, another seed others', () => {
-		const a = randomSigns(createRng(3), 500), b = randomSigns(createRng(3), 500), c = randomSigns(createRng(4), 500);
+		const a = randomSigns(createRng(3), 500),
+			b = randomSigns(createRng(3), 500),
+			c = randomSigns(createRng(4), 500);
 		expect(a.every((v) => v === 1 || v === -1)).toBe(true);
 		expect(Array.from(a)).toEqual(Array.from(b));
 		expect(Array.from(a)).not.toEqual(Array.from(c));

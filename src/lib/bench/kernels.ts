@@ -132,7 +132,11 @@ export interface RunOptions {
 
 /** The float rival for dot products: a Float32Array dot with four float64 accumulators. */
 export function dotF32(a: Float32Array, b: Float32Array, n: number): number {
-	let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+	let s0 = 0,
+		s1 = 0,
+		s2 = 0,
+		s3 = 0,
+		i = 0;
 	for (; i + 4 <= n; i += 4) {
 		s0 += a[i] * b[i];
 		s1 += a[i + 1] * b[i + 1];
@@ -176,25 +180,34 @@ interface Prepared {
 let sink = 0;
 
 function prepareDot(rng: Rng, n: number): Prepared {
-	const x = randomSigns(rng, n), y = randomSigns(rng, n);
-	const a = packSigns(x), b = packSigns(y);
+	const x = randomSigns(rng, n),
+		y = randomSigns(rng, n);
+	const a = packSigns(x),
+		b = packSigns(y);
 	return {
 		rivals: [
 			{ id: 'js-float', name: 'Float32Array dot', run: () => void (sink += dotF32(x, y, n)) },
 			{ id: 'js-binary', name: 'binaryDotXor', run: () => void (sink += binaryDotXor(a, b, n)) }
 		],
 		verify: () => {
-			const f = dotF32(x, y, n), g = binaryDotXor(a, b, n);
+			const f = dotF32(x, y, n),
+				g = binaryDotXor(a, b, n);
 			return f === g ? [] : [`dot n=${n}: float ${f}, binary ${g}`];
 		}
 	};
 }
 
 function prepareGemm(rng: Rng, m: number, k: number, n: number, wasmBinary: BinaryWasmKernel | null, naive: boolean): Prepared {
-	const X = randomSigns(rng, m * k), Wt = randomSigns(rng, n * k);
-	const A = packRows(X, m, k), B = packRows(Wt, n, k);
-	const Cjf = new Float32Array(m * n), Cjb = new Int32Array(m * n), Cwf = new Float32Array(m * n);
-	const Cwb = new Int32Array(m * n), Cwp = new Int32Array(m * n), Cn = new Float32Array(m * n);
+	const X = randomSigns(rng, m * k),
+		Wt = randomSigns(rng, n * k);
+	const A = packRows(X, m, k),
+		B = packRows(Wt, n, k);
+	const Cjf = new Float32Array(m * n),
+		Cjb = new Int32Array(m * n),
+		Cwf = new Float32Array(m * n);
+	const Cwb = new Int32Array(m * n),
+		Cwp = new Int32Array(m * n),
+		Cn = new Float32Array(m * n);
 	const simdFloat = gemmBackend() === 'wasm-simd';
 	const rivals: Prepared['rivals'] = [
 		{ id: 'js-float', name: 'matmulABtJs (register-blocked JS float)', run: () => matmulABtJs(X, Wt, Cjf, m, n, k) },
@@ -209,7 +222,11 @@ function prepareGemm(rng: Rng, m: number, k: number, n: number, wasmBinary: Bina
 			run: () => void wasmBinaryGemm(which, A, B, Cwb, m, n, k)
 		});
 		if (which === 'wasm-relaxed-simd') {
-			rivals.push({ id: 'wasm-binary-popcnt', name: 'binary GEMM (WebAssembly SIMD, i8x16.popcnt)', run: () => void wasmBinaryGemm('wasm-simd', A, B, Cwp, m, n, k) });
+			rivals.push({
+				id: 'wasm-binary-popcnt',
+				name: 'binary GEMM (WebAssembly SIMD, i8x16.popcnt)',
+				run: () => void wasmBinaryGemm('wasm-simd', A, B, Cwp, m, n, k)
+			});
 		}
 	}
 	if (naive && m * k * n <= BIG) rivals.push({ id: 'naive-float', name: 'naiveMatmulABt (triple loop)', run: () => naiveMatmulABt(X, Wt, Cn, m, n, k) });
@@ -253,7 +270,12 @@ export function runKernelBench(plan: Plan, opts: RunOptions): BenchResult {
 	const runtime = kernelRuntime();
 	const wasmBinary = bestBinaryWasmKernel();
 	const rivalCount = (s: SizeSpec) =>
-		s.kind === 'dot' ? 2 : 2 + (runtime.floatGemm === 'wasm-simd' ? 1 : 0) + (wasmBinary ? (wasmBinary === 'wasm-relaxed-simd' ? 2 : 1) : 0) + (plan.naive && sizeWork(s) <= BIG ? 1 : 0);
+		s.kind === 'dot'
+			? 2
+			: 2 +
+				(runtime.floatGemm === 'wasm-simd' ? 1 : 0) +
+				(wasmBinary ? (wasmBinary === 'wasm-relaxed-simd' ? 2 : 1) : 0) +
+				(plan.naive && sizeWork(s) <= BIG ? 1 : 0);
 	const total = plan.sizes.reduce((t, s) => t + sizeBatches(plan, s, rivalCount(s)), 0);
 	let before = 0;
 	const sizes: SizeResult[] = [];
@@ -274,11 +296,20 @@ export function runKernelBench(plan: Plan, opts: RunOptions): BenchResult {
 		before += sizeBatches(plan, spec, prep.rivals.length);
 		const byId = (id: KernelId): RivalTiming | undefined => timings[prep.rivals.findIndex((r) => r.id === id)];
 		const med = (id: KernelId) => byId(id)?.medianMs ?? NaN;
-		const wf = med('wasm-float'), wb = med('wasm-binary'), wp = med('wasm-binary-popcnt');
+		const wf = med('wasm-float'),
+			wb = med('wasm-binary'),
+			wp = med('wasm-binary-popcnt');
 		const r: SizeResult = {
 			spec,
 			label,
-			timings: prep.rivals.map((rv, i) => ({ kernel: rv.id, name: rv.name, medianMs: timings[i].medianMs, q1Ms: timings[i].q1Ms, q3Ms: timings[i].q3Ms, reps: timings[i].reps })),
+			timings: prep.rivals.map((rv, i) => ({
+				kernel: rv.id,
+				name: rv.name,
+				medianMs: timings[i].medianMs,
+				q1Ms: timings[i].q1Ms,
+				q3Ms: timings[i].q3Ms,
+				reps: timings[i].reps
+			})),
 			ratioJs: med('js-float') / med('js-binary'),
 			ratioWasm: Number.isFinite(wf) && Number.isFinite(wb) ? wf / wb : null,
 			ratioWasmPopcnt: Number.isFinite(wf) && Number.isFinite(wp) ? wf / wp : null,
@@ -324,14 +355,29 @@ export function resultsText(result: BenchResult, device: string): string {
 		''
 	];
 	for (const r of result.sizes) {
-		const parts = [`${r.spec.kind === 'dot' ? 'dot' : 'GEMM'} ${r.label}:`, `JS float ${formatDuration(medianOf(r, 'js-float'))}`, `JS binary ${formatDuration(medianOf(r, 'js-binary'))}`, `JS ratio ${formatRatio(r.ratioJs)}`];
-		if (r.ratioWasm !== null) parts.push(`WASM SIMD float ${formatDuration(medianOf(r, 'wasm-float'))}`, `WASM binary ${formatDuration(medianOf(r, 'wasm-binary'))}`, `WASM ratio ${formatRatio(r.ratioWasm)}`);
-		if (r.ratioWasmPopcnt !== null) parts.push(`(i8x16.popcnt kernel ${formatDuration(medianOf(r, 'wasm-binary-popcnt'))}, ratio ${formatRatio(r.ratioWasmPopcnt)})`);
+		const parts = [
+			`${r.spec.kind === 'dot' ? 'dot' : 'GEMM'} ${r.label}:`,
+			`JS float ${formatDuration(medianOf(r, 'js-float'))}`,
+			`JS binary ${formatDuration(medianOf(r, 'js-binary'))}`,
+			`JS ratio ${formatRatio(r.ratioJs)}`
+		];
+		if (r.ratioWasm !== null)
+			parts.push(
+				`WASM SIMD float ${formatDuration(medianOf(r, 'wasm-float'))}`,
+				`WASM binary ${formatDuration(medianOf(r, 'wasm-binary'))}`,
+				`WASM ratio ${formatRatio(r.ratioWasm)}`
+			);
+		if (r.ratioWasmPopcnt !== null)
+			parts.push(`(i8x16.popcnt kernel ${formatDuration(medianOf(r, 'wasm-binary-popcnt'))}, ratio ${formatRatio(r.ratioWasmPopcnt)})`);
 		lines.push(parts.join('  '));
 	}
 	lines.push('');
-	lines.push(`Binary results equal the float results on the same ±1 data: ${result.verified ? 'yes' : 'NO — ' + result.sizes.flatMap((s) => s.mismatches).join('; ')}`);
-	lines.push('Bounds: 32× is the word width (32 bits per word against one float per operation); XNOR-Net\'s 58× counts operations, it is not a measured time.');
+	lines.push(
+		`Binary results equal the float results on the same ±1 data: ${result.verified ? 'yes' : 'NO — ' + result.sizes.flatMap((s) => s.mismatches).join('; ')}`
+	);
+	lines.push(
+		"Bounds: 32× is the word width (32 bits per word against one float per operation); XNOR-Net's 58× counts operations, it is not a measured time."
+	);
 	lines.push(`Run took ${(result.elapsedMs / 1000).toFixed(1)} s.`);
 	return lines.join('\n');
 }

@@ -18,7 +18,9 @@ export function quantile(xs: readonly number[], q: number): number {
 	if (xs.length === 0) throw new RangeError('quantile of an empty list');
 	if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile q must be in [0, 1], got ${q}`);
 	const s = [...xs].sort((a, b) => a - b);
-	const pos = q * (s.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+	const pos = q * (s.length - 1),
+		lo = Math.floor(pos),
+		hi = Math.ceil(pos);
 	return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
@@ -70,8 +72,11 @@ export interface RivalTiming {
  * keep that error under 1%.
  */
 export function interleave(rivals: readonly Rival[], now: Clock, opts: InterleaveOptions = {}): RivalTiming[] {
-	const batches = opts.batches ?? 15, warmup = opts.warmup ?? 3, warmupMs = opts.warmupMs ?? 100;
-	const minBatchMs = opts.minBatchMs ?? 20, maxReps = opts.maxReps ?? 1e7;
+	const batches = opts.batches ?? 15,
+		warmup = opts.warmup ?? 3,
+		warmupMs = opts.warmupMs ?? 100;
+	const minBatchMs = opts.minBatchMs ?? 20,
+		maxReps = opts.maxReps ?? 1e7;
 	if (!(batches >= 1)) throw new RangeError(`batches must be >= 1, got ${batches}`);
 	const timeOnce = (fn: () => void): number => {
 		const t0 = now();
@@ -84,7 +89,8 @@ export function interleave(rivals: readonly Rival[], now: Clock, opts: Interleav
 	}
 	const reps = rivals.map((r) => {
 		// Grow the probe until it lasts a quarter of a batch, then scale to a whole batch.
-		let n = 1, t = timeOnce(r.run);
+		let n = 1,
+			t = timeOnce(r.run);
 		while (t < minBatchMs / 4 && n < maxReps) {
 			n = Math.min(maxReps, n * 4);
 			const start = now();
@@ -99,7 +105,8 @@ export function interleave(rivals: readonly Rival[], now: Clock, opts: Interleav
 		for (let s = 0; s < rivals.length; s++) {
 			// Rotate the order by one each batch, so every rival runs in every position equally often.
 			const idx = (s + b) % rivals.length;
-			const r = rivals[idx], n = reps[idx];
+			const r = rivals[idx],
+				n = reps[idx];
 			const start = now();
 			for (let i = 0; i < n; i++) r.run();
 			samples[idx].push((now() - start) / n);

@@ -18,7 +18,8 @@ function randomPacked(rng: Rng, rows: number, k: number, dirtyTails: boolean): U
 	const X = new Float32Array(rows * k);
 	for (let i = 0; i < X.length; i++) X[i] = rng.float() - 0.5;
 	const P = packRows(X, rows, k);
-	const W = wordsFor(k), r = k & 31;
+	const W = wordsFor(k),
+		r = k & 31;
 	// binaryGemm ignores bits past k; garbage there must not leak into any kernel's counts.
 	if (dirtyTails && r !== 0) for (let row = 0; row < rows; row++) P[row * W + W - 1] |= ~((1 << r) - 1) >>> 0;
 	return P;
@@ -39,12 +40,26 @@ describe('WebAssembly binary GEMM kernels', () => {
 			const rng = createRng(11);
 			// Edge shapes first: ones, odd sizes, k at and around 32, 128 and the 31-step chunk (3968 bits).
 			const shapes: [number, number, number][] = [
-				[1, 1, 1], [1, 1, 0], [1, 5, 31], [3, 1, 32], [2, 4, 33], [1, 1, 127], [5, 7, 128], [4, 3, 129],
-				[7, 9, 255], [2, 4, 256], [3, 5, 3968], [2, 3, 3969], [1, 6, 8000], [9, 1, 1000], [13, 11, 4097]
+				[1, 1, 1],
+				[1, 1, 0],
+				[1, 5, 31],
+				[3, 1, 32],
+				[2, 4, 33],
+				[1, 1, 127],
+				[5, 7, 128],
+				[4, 3, 129],
+				[7, 9, 255],
+				[2, 4, 256],
+				[3, 5, 3968],
+				[2, 3, 3969],
+				[1, 6, 8000],
+				[9, 1, 1000],
+				[13, 11, 4097]
 			];
 			for (let t = 0; t < 120; t++) shapes.push([1 + rng.int(17), 1 + rng.int(17), rng.int(t < 20 ? 5000 : 400)]);
 			for (const [m, n, k] of shapes) {
-				const A = randomPacked(rng, m, k, true), B = randomPacked(rng, n, k, true);
+				const A = randomPacked(rng, m, k, true),
+					B = randomPacked(rng, n, k, true);
 				const want = new Int32Array(m * n);
 				binaryGemmJs(A, B, want, m, n, k);
 				const got = new Int32Array(m * n).fill(0x7fffffff);
@@ -55,8 +70,11 @@ describe('WebAssembly binary GEMM kernels', () => {
 
 		it(`${which} writes exact integers into a Float32Array too, and leaves C past m*n alone`, () => {
 			const rng = createRng(5);
-			const m = 6, n = 10, k = 300;
-			const A = randomPacked(rng, m, k, false), B = randomPacked(rng, n, k, false);
+			const m = 6,
+				n = 10,
+				k = 300;
+			const A = randomPacked(rng, m, k, false),
+				B = randomPacked(rng, n, k, false);
 			const want = new Int32Array(m * n);
 			binaryGemmJs(A, B, want, m, n, k);
 			const F = new Float32Array(m * n + 3).fill(-7);
@@ -68,7 +86,9 @@ describe('WebAssembly binary GEMM kernels', () => {
 
 	it('equals the float product of the same ±1 matrices', () => {
 		const rng = createRng(8);
-		const m = 9, n = 13, k = 517;
+		const m = 9,
+			n = 13,
+			k = 517;
 		const X = new Float32Array(m * k).map(() => (rng.nextU32() & 1 ? 1 : -1));
 		const Y = new Float32Array(n * k).map(() => (rng.nextU32() & 1 ? 1 : -1));
 		const want = new Float32Array(m * n);
@@ -82,9 +102,15 @@ describe('WebAssembly binary GEMM kernels', () => {
 
 	it('keeps working after the memory grows and shrinks between calls', () => {
 		const rng = createRng(9);
-		for (const [m, n, k] of [[300, 300, 2000], [2, 3, 40], [64, 8, 700]] as const) {
-			const A = randomPacked(rng, m, k, true), B = randomPacked(rng, n, k, true);
-			const want = new Int32Array(m * n), got = new Int32Array(m * n);
+		for (const [m, n, k] of [
+			[300, 300, 2000],
+			[2, 3, 40],
+			[64, 8, 700]
+		] as const) {
+			const A = randomPacked(rng, m, k, true),
+				B = randomPacked(rng, n, k, true);
+			const want = new Int32Array(m * n),
+				got = new Int32Array(m * n);
 			binaryGemmJs(A, B, want, m, n, k);
 			wasmBinaryGemm('wasm-relaxed-simd', A, B, got, m, n, k);
 			expect(got).toEqual(want);
@@ -106,8 +132,11 @@ describe('binaryGemm dispatch', () => {
 
 	it('gives the same integers on every backend', () => {
 		const rng = createRng(21);
-		const m = 17, n = 19, k = 777;
-		const A = randomPacked(rng, m, k, true), B = randomPacked(rng, n, k, true);
+		const m = 17,
+			n = 19,
+			k = 777;
+		const A = randomPacked(rng, m, k, true),
+			B = randomPacked(rng, n, k, true);
 		const results = (['js', 'wasm-simd', 'wasm-relaxed-simd', 'auto'] as const).map((b) => {
 			setBinaryGemmBackend(b);
 			const C = new Int32Array(m * n);
@@ -189,9 +218,13 @@ describe('binaryGemm fallback', () => {
 			const b = await import('./bits');
 			expect(b.binaryGemmBackend()).toBe(backend);
 			const rng = createRng(25);
-			const m = 5, n = 9, k = 77;
-			const A = randomPacked(rng, m, k, true), B = randomPacked(rng, n, k, true);
-			const C = new Int32Array(m * n), ref = new Int32Array(m * n);
+			const m = 5,
+				n = 9,
+				k = 77;
+			const A = randomPacked(rng, m, k, true),
+				B = randomPacked(rng, n, k, true);
+			const C = new Int32Array(m * n),
+				ref = new Int32Array(m * n);
 			b.binaryGemm(A, B, C, m, n, k);
 			binaryGemmJs(A, B, ref, m, n, k);
 			expect(C).toEqual(ref);

@@ -81,7 +81,9 @@ describe('packSigns / unpackSigns', () => {
 			packSigns(x, n, out, 1);
 			expect(out[0]).toBe(0xffffffff);
 			expect(out[words + 1]).toBe(0xffffffff);
-			let wrongBits = 0, setTailBits = 0, wrongSigns = 0;
+			let wrongBits = 0,
+				setTailBits = 0,
+				wrongSigns = 0;
 			for (let i = 0; i < n; i++) if (((out[1 + (i >>> 5)] >>> (i & 31)) & 1) !== (x[i] >= 0 ? 1 : 0)) wrongBits++;
 			for (let i = n; i < words * 32; i++) setTailBits += (out[1 + (i >>> 5)] >>> (i & 31)) & 1;
 			// Round trip: unpacking gives the sign of every value.
@@ -100,7 +102,13 @@ describe('packSigns / unpackSigns', () => {
 
 	it('packRows packs each row at a stride of wordsFor(cols)', () => {
 		const rng = createRng(4);
-		for (const [rows, cols] of [[1, 1], [3, 31], [4, 32], [5, 33], [2, 300]]) {
+		for (const [rows, cols] of [
+			[1, 1],
+			[3, 31],
+			[4, 32],
+			[5, 33],
+			[2, 300]
+		]) {
 			const X = randomValues(rng, rows * cols);
 			const P = packRows(X, rows, cols);
 			const wpr = wordsFor(cols);
@@ -126,10 +134,12 @@ describe('binaryDotXor / binaryDotXnor', () => {
 		const rng = createRng(5);
 		for (let n = 1; n <= 300; n++) {
 			for (let rep = 0; rep < 3; rep++) {
-				const x = randomValues(rng, n), y = randomValues(rng, n);
+				const x = randomValues(rng, n),
+					y = randomValues(rng, n);
 				// Correlated pairs as well, so results near ±n are covered.
 				if (rep === 2) for (let i = 0; i < n; i++) if (rng.int(10) > 0) y[i] = x[i];
-				const aOff = rng.int(3), bOff = rng.int(3);
+				const aOff = rng.int(3),
+					bOff = rng.int(3);
 				const a = packSigns(x, n, new Uint32Array(aOff + wordsFor(n)), aOff);
 				const b = packSigns(y, n, new Uint32Array(bOff + wordsFor(n) + 1), bOff);
 				const want = signDot(x, y, n);
@@ -144,7 +154,8 @@ describe('binaryDotXor / binaryDotXnor', () => {
 		for (const n of [1, 31, 32, 33, 64, 65, 300]) {
 			const x = randomValues(rng, n);
 			const neg = x.map((v) => (v >= 0 ? -1 : 1));
-			const a = packSigns(x), b = packSigns(neg);
+			const a = packSigns(x),
+				b = packSigns(neg);
 			expect(binaryDotXor(a, a, n)).toBe(n);
 			expect(binaryDotXnor(a, a, n)).toBe(n);
 			expect(binaryDotXor(a, b, n)).toBe(-n);
@@ -153,7 +164,8 @@ describe('binaryDotXor / binaryDotXnor', () => {
 	});
 
 	it('reject n larger than the arrays hold', () => {
-		const a = new Uint32Array(2), b = new Uint32Array(3);
+		const a = new Uint32Array(2),
+			b = new Uint32Array(3);
 		expect(() => binaryDotXor(a, b, 65)).toThrow(RangeError);
 		expect(() => binaryDotXnor(a, b, 65)).toThrow(RangeError);
 		expect(() => binaryDotXor(a, b, 64, 1)).toThrow(RangeError);
@@ -173,9 +185,13 @@ describe('binaryGemm', () => {
 		const dims = [1, 2, 3, 4, 5, 7, 8, 9, 13, 17];
 		const ks = [1, 2, 31, 32, 33, 63, 64, 65, 96, 100, 127, 128, 129, 160, 255, 300];
 		for (let t = 0; t < 60; t++) {
-			const m = dims[rng.int(dims.length)], n = dims[rng.int(dims.length)], k = ks[rng.int(ks.length)];
-			const X = randomValues(rng, m * k), Y = randomValues(rng, n * k);
-			const A = packRows(X, m, k), B = packRows(Y, n, k);
+			const m = dims[rng.int(dims.length)],
+				n = dims[rng.int(dims.length)],
+				k = ks[rng.int(ks.length)];
+			const X = randomValues(rng, m * k),
+				Y = randomValues(rng, n * k);
+			const A = packRows(X, m, k),
+				B = packRows(Y, n, k);
 			const want = bruteGemm(X, Y, m, n, k);
 			const C = new Int32Array(m * n).fill(12345);
 			binaryGemm(A, B, C, m, n, k);
@@ -188,8 +204,12 @@ describe('binaryGemm', () => {
 
 	it('agrees with binaryDotXor row pair by row pair on a larger product', () => {
 		const rng = createRng(8);
-		const m = 21, n = 38, k = 1000, W = wordsFor(k);
-		const A = packRows(randomValues(rng, m * k), m, k), B = packRows(randomValues(rng, n * k), n, k);
+		const m = 21,
+			n = 38,
+			k = 1000,
+			W = wordsFor(k);
+		const A = packRows(randomValues(rng, m * k), m, k),
+			B = packRows(randomValues(rng, n * k), n, k);
 		const C = new Int32Array(m * n);
 		binaryGemm(A, B, C, m, n, k);
 		for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(C[i * n + j]).toBe(binaryDotXor(A, B, k, i * W, j * W));
@@ -197,8 +217,12 @@ describe('binaryGemm', () => {
 
 	it('ignores bits past k in each row', () => {
 		const rng = createRng(9);
-		const m = 5, n = 6, k = 40, W = wordsFor(k);
-		const A = packRows(randomValues(rng, m * k), m, k), B = packRows(randomValues(rng, n * k), n, k);
+		const m = 5,
+			n = 6,
+			k = 40,
+			W = wordsFor(k);
+		const A = packRows(randomValues(rng, m * k), m, k),
+			B = packRows(randomValues(rng, n * k), n, k);
 		const clean = new Int32Array(m * n);
 		binaryGemm(A, B, clean, m, n, k);
 		for (let r = 0; r < m; r++) A[r * W + W - 1] |= 0xffffff00;
@@ -240,7 +264,8 @@ describe('bit planes', () => {
 	it('bitSerialDot equals the integer dot product for k-bit vectors, k = 1..8, lengths 1..300', () => {
 		const rng = createRng(11);
 		for (let n = 1; n <= 300; n++) {
-			const ka = 1 + rng.int(8), kb = 1 + rng.int(8);
+			const ka = 1 + rng.int(8),
+				kb = 1 + rng.int(8);
 			const a = Array.from({ length: n }, () => rng.int(2 ** ka));
 			const b = Array.from({ length: n }, () => rng.int(2 ** kb));
 			let want = 0;
@@ -250,14 +275,16 @@ describe('bit planes', () => {
 	});
 
 	it('bitSerialDot counts only the first n elements', () => {
-		const a = toBitPlanes([3, 1, 2, 3, 3], 2), b = toBitPlanes([1, 2, 3, 3, 3], 2);
+		const a = toBitPlanes([3, 1, 2, 3, 3], 2),
+			b = toBitPlanes([1, 2, 3, 3, 3], 2);
 		expect(bitSerialDot(a, b, 3)).toBe(3 * 1 + 1 * 2 + 2 * 3);
 		expect(bitSerialDot(a, b, 5)).toBe(3 + 2 + 6 + 9 + 9);
 	});
 
 	it('andPopcount counts common set bits', () => {
 		const rng = createRng(12);
-		const a = new Uint32Array(9).map(() => rng.nextU32()), b = new Uint32Array(9).map(() => rng.nextU32());
+		const a = new Uint32Array(9).map(() => rng.nextU32()),
+			b = new Uint32Array(9).map(() => rng.nextU32());
 		let want = 0;
 		for (let w = 2; w < 8; w++) want += naivePopcount(a[w] & b[w + 1]);
 		expect(andPopcount(a, b, 6, 2, 3)).toBe(want);

@@ -167,10 +167,15 @@ export function popcountArray(words: Uint32Array, count: number = words.length, 
  * four words needs a table lookup; `ones` and `twos` carry the remainder.
  */
 function xorPopcount(a: Uint32Array, aOff: number, b: Uint32Array, bOff: number, words: number): number {
-	let ones = 0, twos = 0, fours = 0, w = 0;
+	let ones = 0,
+		twos = 0,
+		fours = 0,
+		w = 0;
 	for (; w + 4 <= words; w += 4) {
-		const x0 = a[aOff + w] ^ b[bOff + w], x1 = a[aOff + w + 1] ^ b[bOff + w + 1];
-		const x2 = a[aOff + w + 2] ^ b[bOff + w + 2], x3 = a[aOff + w + 3] ^ b[bOff + w + 3];
+		const x0 = a[aOff + w] ^ b[bOff + w],
+			x1 = a[aOff + w + 1] ^ b[bOff + w + 1];
+		const x2 = a[aOff + w + 2] ^ b[bOff + w + 2],
+			x3 = a[aOff + w + 3] ^ b[bOff + w + 3];
 		// CSA(ones, x0, x1) -> (ones, t0); CSA(ones, x2, x3) -> (ones, t1); CSA(twos, t0, t1) -> (twos, f).
 		let u = ones ^ x0;
 		const t0 = (ones & x0) | (u & x1);
@@ -344,7 +349,8 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 	const nPanels = (n + 3) >>> 2;
 	const size = panel * (1 + nPanels);
 	if (gemmScratch.length < size) gemmScratch = new Uint32Array(size);
-	const S = gemmScratch, T = POP16;
+	const S = gemmScratch,
+		T = POP16;
 	const last = tailMask(k);
 	for (let jp = 0; jp < nPanels; jp++) packPanel(B, n, W, Wp, jp * 4, last, S, panel * (1 + jp));
 	for (let i = 0; i < m; i += 4) {
@@ -352,24 +358,96 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 		for (let jp = 0; jp < nPanels; jp++) {
 			// aRU / bCU: word u of row r (c) of the A (B) panel in this step. oRC, wRC: the
 			// running ones and twos words of row pair (r, c); fRC: its count of fours.
-			let qa = 0, qb = panel * (1 + jp);
+			let qa = 0,
+				qb = panel * (1 + jp);
 			const qEnd = panel;
-			let o00 = 0, w00 = 0, f00 = 0, o01 = 0, w01 = 0, f01 = 0, o02 = 0, w02 = 0, f02 = 0, o03 = 0, w03 = 0, f03 = 0;
-			let o10 = 0, w10 = 0, f10 = 0, o11 = 0, w11 = 0, f11 = 0, o12 = 0, w12 = 0, f12 = 0, o13 = 0, w13 = 0, f13 = 0;
-			let o20 = 0, w20 = 0, f20 = 0, o21 = 0, w21 = 0, f21 = 0, o22 = 0, w22 = 0, f22 = 0, o23 = 0, w23 = 0, f23 = 0;
-			let o30 = 0, w30 = 0, f30 = 0, o31 = 0, w31 = 0, f31 = 0, o32 = 0, w32 = 0, f32 = 0, o33 = 0, w33 = 0, f33 = 0;
+			let o00 = 0,
+				w00 = 0,
+				f00 = 0,
+				o01 = 0,
+				w01 = 0,
+				f01 = 0,
+				o02 = 0,
+				w02 = 0,
+				f02 = 0,
+				o03 = 0,
+				w03 = 0,
+				f03 = 0;
+			let o10 = 0,
+				w10 = 0,
+				f10 = 0,
+				o11 = 0,
+				w11 = 0,
+				f11 = 0,
+				o12 = 0,
+				w12 = 0,
+				f12 = 0,
+				o13 = 0,
+				w13 = 0,
+				f13 = 0;
+			let o20 = 0,
+				w20 = 0,
+				f20 = 0,
+				o21 = 0,
+				w21 = 0,
+				f21 = 0,
+				o22 = 0,
+				w22 = 0,
+				f22 = 0,
+				o23 = 0,
+				w23 = 0,
+				f23 = 0;
+			let o30 = 0,
+				w30 = 0,
+				f30 = 0,
+				o31 = 0,
+				w31 = 0,
+				f31 = 0,
+				o32 = 0,
+				w32 = 0,
+				f32 = 0,
+				o33 = 0,
+				w33 = 0,
+				f33 = 0;
 			for (; qa < qEnd; qa += 16, qb += 16) {
-				const a00 = S[qa], a10 = S[qa + 1], a20 = S[qa + 2], a30 = S[qa + 3];
-				const b00 = S[qb], b10 = S[qb + 1], b20 = S[qb + 2], b30 = S[qb + 3];
-				const a01 = S[qa + 4], a11 = S[qa + 5], a21 = S[qa + 6], a31 = S[qa + 7];
-				const b01 = S[qb + 4], b11 = S[qb + 5], b21 = S[qb + 6], b31 = S[qb + 7];
-				const a02 = S[qa + 8], a12 = S[qa + 9], a22 = S[qa + 10], a32 = S[qa + 11];
-				const b02 = S[qb + 8], b12 = S[qb + 9], b22 = S[qb + 10], b32 = S[qb + 11];
-				const a03 = S[qa + 12], a13 = S[qa + 13], a23 = S[qa + 14], a33 = S[qa + 15];
-				const b03 = S[qb + 12], b13 = S[qb + 13], b23 = S[qb + 14], b33 = S[qb + 15];
+				const a00 = S[qa],
+					a10 = S[qa + 1],
+					a20 = S[qa + 2],
+					a30 = S[qa + 3];
+				const b00 = S[qb],
+					b10 = S[qb + 1],
+					b20 = S[qb + 2],
+					b30 = S[qb + 3];
+				const a01 = S[qa + 4],
+					a11 = S[qa + 5],
+					a21 = S[qa + 6],
+					a31 = S[qa + 7];
+				const b01 = S[qb + 4],
+					b11 = S[qb + 5],
+					b21 = S[qb + 6],
+					b31 = S[qb + 7];
+				const a02 = S[qa + 8],
+					a12 = S[qa + 9],
+					a22 = S[qa + 10],
+					a32 = S[qa + 11];
+				const b02 = S[qb + 8],
+					b12 = S[qb + 9],
+					b22 = S[qb + 10],
+					b32 = S[qb + 11];
+				const a03 = S[qa + 12],
+					a13 = S[qa + 13],
+					a23 = S[qa + 14],
+					a33 = S[qa + 15];
+				const b03 = S[qb + 12],
+					b13 = S[qb + 13],
+					b23 = S[qb + 14],
+					b33 = S[qb + 15];
 				// Each block: CSA(o, x0, x1) -> (o, t0); CSA(o, x2, x3) -> (o, t1); CSA(w, t0, t1) -> (w, f).
 				{
-					const x0 = a00 ^ b00, x1 = a01 ^ b01, x2 = a02 ^ b02, x3 = a03 ^ b03;
+					const x0 = a00 ^ b00,
+						x1 = a01 ^ b01,
+						x2 = a02 ^ b02,
+						x3 = a03 ^ b03;
 					let u = o00 ^ x0;
 					const t0 = (o00 & x0) | (u & x1);
 					o00 = u ^ x1;
@@ -382,7 +460,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f00 = (f00 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a00 ^ b10, x1 = a01 ^ b11, x2 = a02 ^ b12, x3 = a03 ^ b13;
+					const x0 = a00 ^ b10,
+						x1 = a01 ^ b11,
+						x2 = a02 ^ b12,
+						x3 = a03 ^ b13;
 					let u = o01 ^ x0;
 					const t0 = (o01 & x0) | (u & x1);
 					o01 = u ^ x1;
@@ -395,7 +476,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f01 = (f01 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a00 ^ b20, x1 = a01 ^ b21, x2 = a02 ^ b22, x3 = a03 ^ b23;
+					const x0 = a00 ^ b20,
+						x1 = a01 ^ b21,
+						x2 = a02 ^ b22,
+						x3 = a03 ^ b23;
 					let u = o02 ^ x0;
 					const t0 = (o02 & x0) | (u & x1);
 					o02 = u ^ x1;
@@ -408,7 +492,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f02 = (f02 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a00 ^ b30, x1 = a01 ^ b31, x2 = a02 ^ b32, x3 = a03 ^ b33;
+					const x0 = a00 ^ b30,
+						x1 = a01 ^ b31,
+						x2 = a02 ^ b32,
+						x3 = a03 ^ b33;
 					let u = o03 ^ x0;
 					const t0 = (o03 & x0) | (u & x1);
 					o03 = u ^ x1;
@@ -421,7 +508,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f03 = (f03 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a10 ^ b00, x1 = a11 ^ b01, x2 = a12 ^ b02, x3 = a13 ^ b03;
+					const x0 = a10 ^ b00,
+						x1 = a11 ^ b01,
+						x2 = a12 ^ b02,
+						x3 = a13 ^ b03;
 					let u = o10 ^ x0;
 					const t0 = (o10 & x0) | (u & x1);
 					o10 = u ^ x1;
@@ -434,7 +524,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f10 = (f10 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a10 ^ b10, x1 = a11 ^ b11, x2 = a12 ^ b12, x3 = a13 ^ b13;
+					const x0 = a10 ^ b10,
+						x1 = a11 ^ b11,
+						x2 = a12 ^ b12,
+						x3 = a13 ^ b13;
 					let u = o11 ^ x0;
 					const t0 = (o11 & x0) | (u & x1);
 					o11 = u ^ x1;
@@ -447,7 +540,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f11 = (f11 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a10 ^ b20, x1 = a11 ^ b21, x2 = a12 ^ b22, x3 = a13 ^ b23;
+					const x0 = a10 ^ b20,
+						x1 = a11 ^ b21,
+						x2 = a12 ^ b22,
+						x3 = a13 ^ b23;
 					let u = o12 ^ x0;
 					const t0 = (o12 & x0) | (u & x1);
 					o12 = u ^ x1;
@@ -460,7 +556,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f12 = (f12 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a10 ^ b30, x1 = a11 ^ b31, x2 = a12 ^ b32, x3 = a13 ^ b33;
+					const x0 = a10 ^ b30,
+						x1 = a11 ^ b31,
+						x2 = a12 ^ b32,
+						x3 = a13 ^ b33;
 					let u = o13 ^ x0;
 					const t0 = (o13 & x0) | (u & x1);
 					o13 = u ^ x1;
@@ -473,7 +572,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f13 = (f13 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a20 ^ b00, x1 = a21 ^ b01, x2 = a22 ^ b02, x3 = a23 ^ b03;
+					const x0 = a20 ^ b00,
+						x1 = a21 ^ b01,
+						x2 = a22 ^ b02,
+						x3 = a23 ^ b03;
 					let u = o20 ^ x0;
 					const t0 = (o20 & x0) | (u & x1);
 					o20 = u ^ x1;
@@ -486,7 +588,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f20 = (f20 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a20 ^ b10, x1 = a21 ^ b11, x2 = a22 ^ b12, x3 = a23 ^ b13;
+					const x0 = a20 ^ b10,
+						x1 = a21 ^ b11,
+						x2 = a22 ^ b12,
+						x3 = a23 ^ b13;
 					let u = o21 ^ x0;
 					const t0 = (o21 & x0) | (u & x1);
 					o21 = u ^ x1;
@@ -499,7 +604,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f21 = (f21 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a20 ^ b20, x1 = a21 ^ b21, x2 = a22 ^ b22, x3 = a23 ^ b23;
+					const x0 = a20 ^ b20,
+						x1 = a21 ^ b21,
+						x2 = a22 ^ b22,
+						x3 = a23 ^ b23;
 					let u = o22 ^ x0;
 					const t0 = (o22 & x0) | (u & x1);
 					o22 = u ^ x1;
@@ -512,7 +620,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f22 = (f22 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a20 ^ b30, x1 = a21 ^ b31, x2 = a22 ^ b32, x3 = a23 ^ b33;
+					const x0 = a20 ^ b30,
+						x1 = a21 ^ b31,
+						x2 = a22 ^ b32,
+						x3 = a23 ^ b33;
 					let u = o23 ^ x0;
 					const t0 = (o23 & x0) | (u & x1);
 					o23 = u ^ x1;
@@ -525,7 +636,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f23 = (f23 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a30 ^ b00, x1 = a31 ^ b01, x2 = a32 ^ b02, x3 = a33 ^ b03;
+					const x0 = a30 ^ b00,
+						x1 = a31 ^ b01,
+						x2 = a32 ^ b02,
+						x3 = a33 ^ b03;
 					let u = o30 ^ x0;
 					const t0 = (o30 & x0) | (u & x1);
 					o30 = u ^ x1;
@@ -538,7 +652,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f30 = (f30 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a30 ^ b10, x1 = a31 ^ b11, x2 = a32 ^ b12, x3 = a33 ^ b13;
+					const x0 = a30 ^ b10,
+						x1 = a31 ^ b11,
+						x2 = a32 ^ b12,
+						x3 = a33 ^ b13;
 					let u = o31 ^ x0;
 					const t0 = (o31 & x0) | (u & x1);
 					o31 = u ^ x1;
@@ -551,7 +668,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f31 = (f31 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a30 ^ b20, x1 = a31 ^ b21, x2 = a32 ^ b22, x3 = a33 ^ b23;
+					const x0 = a30 ^ b20,
+						x1 = a31 ^ b21,
+						x2 = a32 ^ b22,
+						x3 = a33 ^ b23;
 					let u = o32 ^ x0;
 					const t0 = (o32 & x0) | (u & x1);
 					o32 = u ^ x1;
@@ -564,7 +684,10 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 					f32 = (f32 + T[f & 0xffff] + T[f >>> 16]) | 0;
 				}
 				{
-					const x0 = a30 ^ b30, x1 = a31 ^ b31, x2 = a32 ^ b32, x3 = a33 ^ b33;
+					const x0 = a30 ^ b30,
+						x1 = a31 ^ b31,
+						x2 = a32 ^ b32,
+						x3 = a33 ^ b33;
 					let u = o33 ^ x0;
 					const t0 = (o33 & x0) | (u & x1);
 					o33 = u ^ x1;
@@ -618,7 +741,8 @@ export function binaryGemmJs(A: Uint32Array, B: Uint32Array, C: Int32Array | Flo
 				counts[13] = 4 * f31 + 2 * (T[w31 & 0xffff] + T[w31 >>> 16]) + (T[o31 & 0xffff] + T[o31 >>> 16]);
 				counts[14] = 4 * f32 + 2 * (T[w32 & 0xffff] + T[w32 >>> 16]) + (T[o32 & 0xffff] + T[o32 >>> 16]);
 				counts[15] = 4 * f33 + 2 * (T[w33 & 0xffff] + T[w33 >>> 16]) + (T[o33 & 0xffff] + T[o33 >>> 16]);
-				const rows = Math.min(4, m - i), cols = Math.min(4, n - j);
+				const rows = Math.min(4, m - i),
+					cols = Math.min(4, n - j);
 				for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) C[(i + r) * n + j + c] = k - 2 * counts[r * 4 + c];
 			}
 		}
@@ -657,12 +781,15 @@ function packPanel(X: Uint32Array, rows: number, W: number, Wp: number, r0: numb
  */
 export function toBitPlanes(values: ArrayLike<number>, bits: number): Uint32Array[] {
 	if (!Number.isInteger(bits) || bits < 1 || bits > 16) throw new RangeError(`bits must be an integer in 1..16, got ${bits}`);
-	const n = values.length, words = wordsFor(n), limit = 2 ** bits;
+	const n = values.length,
+		words = wordsFor(n),
+		limit = 2 ** bits;
 	const planes = Array.from({ length: bits }, () => new Uint32Array(words));
 	for (let j = 0; j < n; j++) {
 		const v = values[j];
 		if (!Number.isInteger(v) || v < 0 || v >= limit) throw new RangeError(`values[${j}] = ${v} is not an integer in [0, ${limit})`);
-		const w = j >>> 5, bit = 1 << (j & 31);
+		const w = j >>> 5,
+			bit = 1 << (j & 31);
 		for (let i = 0; i < bits; i++) if ((v >>> i) & 1) planes[i][w] |= bit;
 	}
 	return planes;
@@ -682,7 +809,8 @@ export function fromBitPlanes(planes: readonly Uint32Array[], n: number): Uint32
 	planes.forEach((p, i) => checkRoom(p.length, words, `planes[${i}]`));
 	const out = new Uint32Array(n);
 	for (let j = 0; j < n; j++) {
-		const w = j >>> 5, s = j & 31;
+		const w = j >>> 5,
+			s = j & 31;
 		let v = 0;
 		for (let i = 0; i < planes.length; i++) v |= ((planes[i][w] >>> s) & 1) << i;
 		out[j] = v;
@@ -724,7 +852,9 @@ export function andPopcount(a: Uint32Array, b: Uint32Array, words: number, aOff 
  */
 export function bitSerialDot(aPlanes: readonly Uint32Array[], bPlanes: readonly Uint32Array[], n: number): number {
 	checkCount(n, 'n');
-	const words = wordsFor(n), full = n >>> 5, last = tailMask(n);
+	const words = wordsFor(n),
+		full = n >>> 5,
+		last = tailMask(n);
 	aPlanes.forEach((p, i) => checkRoom(p.length, words, `aPlanes[${i}]`));
 	bPlanes.forEach((p, i) => checkRoom(p.length, words, `bPlanes[${i}]`));
 	let sum = 0;

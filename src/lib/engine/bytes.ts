@@ -67,7 +67,10 @@ export class ByteWriter {
 export class ByteReader {
 	private view: DataView;
 	offset = 0;
-	constructor(private readonly b: Uint8Array, private readonly end = b.length) {
+	constructor(
+		private readonly b: Uint8Array,
+		private readonly end = b.length
+	) {
 		this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
 	}
 	private need(n: number, what: string): void {

@@ -69,7 +69,7 @@ describe('clip-window share', () => {
 });
 
 describe('Model.denseInput', () => {
-	it('returns what the dense layer receives: the raw input for layer 0, the previous layers\' output after', () => {
+	it("returns what the dense layer receives: the raw input for layer 0, the previous layers' output after", () => {
 		const cfg: TrainConfig = {
 			model: {
 				inputSize: 2,
@@ -84,7 +84,9 @@ describe('Model.denseInput', () => {
 		const x = Float32Array.from([0.5, 2, -0.3, -1.5]);
 		expect(Array.from(t.model.denseInput(0, x, 2))).toEqual(Array.from(x));
 		// Layer 1's input is relu(x W1^T + b1), computed here by hand from the weights.
-		const d = t.model.dense[0], W = d.W.value, b = d.b!.value;
+		const d = t.model.dense[0],
+			W = d.W.value,
+			b = d.b!.value;
 		const want: number[] = [];
 		for (let r = 0; r < 2; r++)
 			for (let j = 0; j < 3; j++) want.push(Math.max(0, Math.fround(Math.fround(x[2 * r] * W[2 * j]) + Math.fround(x[2 * r + 1] * W[2 * j + 1])) + b[j]));

@@ -150,8 +150,7 @@ function bool(v: unknown, where: string): boolean {
 }
 
 function oneOf<T extends string>(v: unknown, where: string, allowed: readonly T[]): T {
-	if (typeof v !== 'string' || !allowed.includes(v as T))
-		throw new ConfigError(`${where} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+	if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ConfigError(`${where} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
 	return v as T;
 }
 
@@ -203,16 +202,13 @@ export function validateModelConfig(raw: unknown): ModelConfig {
 	const inputShape = raw.inputShape === undefined ? undefined : validateInputShape(raw.inputShape, inputSize);
 	const { weights } = checkShapes(layers, inputSize, inputShape);
 	const dense = layers.filter((l): l is DenseConfig => l.type === 'dense');
-	if (weights > MAX_WEIGHTS)
-		throw new ConfigError(`the model has ${weights} weights (counting each base); the limit is ${MAX_WEIGHTS}`);
+	if (weights > MAX_WEIGHTS) throw new ConfigError(`the model has ${weights} weights (counting each base); the limit is ${MAX_WEIGHTS}`);
 	if (dense.length === 0) throw new ConfigError('layers must include at least one dense layer');
 	const last = dense[dense.length - 1];
-	if (last.units !== classes)
-		throw new ConfigError(`the last dense layer has ${last.units} units but the data has ${classes} classes`);
+	if (last.units !== classes) throw new ConfigError(`the last dense layer has ${last.units} units but the data has ${classes} classes`);
 	const lastDenseIdx = layers.lastIndexOf(last);
 	for (let i = lastDenseIdx + 1; i < layers.length; i++)
-		if (layers[i].type !== 'batchnorm')
-			throw new ConfigError(`layers[${i}]: only batch norm may follow the last dense layer (its outputs are the logits)`);
+		if (layers[i].type !== 'batchnorm') throw new ConfigError(`layers[${i}]: only batch norm may follow the last dense layer (its outputs are the logits)`);
 	return { inputSize, ...(inputShape ? { inputShape } : {}), classes, layers, estimator, swishBeta };
 }
 
@@ -268,23 +264,29 @@ export function windowOutput(size: number, kernel: number, stride: number, pad: 
  */
 function checkShapes(layers: LayerConfig[], inputSize: number, inputShape: [number, number, number] | undefined): { weights: number; largest: number } {
 	let map: [number, number, number] | null = inputShape ? [...inputShape] : null;
-	let width = inputSize, weights = 0, largest = inputSize;
+	let width = inputSize,
+		weights = 0,
+		largest = inputSize;
 	layers.forEach((l, i) => {
 		const at = `layers[${i}]`;
 		if (l.type === 'conv2d' || l.type === 'maxpool') {
 			if (!map)
 				throw new ConfigError(
-					inputShape ? `${at}: a ${l.type} layer cannot follow a flatten (it needs a feature map)` : `${at}: a ${l.type} layer needs the model's inputShape [height, width, channels]`
+					inputShape
+						? `${at}: a ${l.type} layer cannot follow a flatten (it needs a feature map)`
+						: `${at}: a ${l.type} layer needs the model's inputShape [height, width, channels]`
 				);
 			const [h, w, c] = map;
 			const k = l.type === 'conv2d' ? l.kernel : l.size;
 			const pad = l.type === 'conv2d' ? (l.padding ?? 0) : 0;
 			const stride = l.stride ?? (l.type === 'conv2d' ? 1 : l.size);
 			if (h + 2 * pad < k || w + 2 * pad < k) throw new ConfigError(`${at}: a ${k}x${k} window does not fit the ${h}x${w} input (padding ${pad})`);
-			const oh = windowOutput(h, k, stride, pad), ow = windowOutput(w, k, stride, pad);
+			const oh = windowOutput(h, k, stride, pad),
+				ow = windowOutput(w, k, stride, pad);
 			const oc = l.type === 'conv2d' ? l.filters : c;
 			if (l.type === 'conv2d') weights += l.filters * k * k * c * (l.weights === 'multibase' ? (l.bases ?? 3) : 1);
-			if (oh * ow * oc > MAX_FEATURE_MAP) throw new ConfigError(`${at}: its ${oh}x${ow}x${oc} output is larger than the limit of ${MAX_FEATURE_MAP} values per example`);
+			if (oh * ow * oc > MAX_FEATURE_MAP)
+				throw new ConfigError(`${at}: its ${oh}x${ow}x${oc} output is larger than the limit of ${MAX_FEATURE_MAP} values per example`);
 			map = [oh, ow, oc];
 			width = oh * ow * oc;
 			largest = Math.max(largest, width);
@@ -334,7 +336,9 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
 	// Conv layers make large maps: keep a batch's activations within a browser tab's means.
 	const { largest } = checkShapes(model.layers, model.inputSize, model.inputShape);
 	if (batchSize * largest > MAX_BATCH_VALUES)
-		throw new ConfigError(`batchSize ${batchSize} times the largest layer output (${largest} values per example) is more than ${MAX_BATCH_VALUES} values: choose a batch of at most ${Math.floor(MAX_BATCH_VALUES / largest)}`);
+		throw new ConfigError(
+			`batchSize ${batchSize} times the largest layer output (${largest} values per example) is more than ${MAX_BATCH_VALUES} values: choose a batch of at most ${Math.floor(MAX_BATCH_VALUES / largest)}`
+		);
 	return {
 		model,
 		optimizer,

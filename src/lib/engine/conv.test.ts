@@ -13,7 +13,8 @@ function randomCases(rng: Rng, n: number) {
 	return Array.from({ length: n }, () => {
 		const kernel = 1 + rng.int(5);
 		const pad = rng.int(kernel);
-		const h = Math.max(1, kernel - 2 * pad) + rng.int(6), w = Math.max(1, kernel - 2 * pad) + rng.int(6);
+		const h = Math.max(1, kernel - 2 * pad) + rng.int(6),
+			w = Math.max(1, kernel - 2 * pad) + rng.int(6);
 		return { g: convGeometry(h, w, channels[rng.int(channels.length)], kernel, 1 + rng.int(3), pad), batch: 1 + rng.int(3), filters: 1 + rng.int(9) };
 	});
 }
@@ -48,14 +49,16 @@ describe('float convolution by im2col and GEMM', () => {
 	it('col2im is the adjoint of im2col: <im2col(x), D> = <x, col2im(D)> + pad · (sum of D over padding)', () => {
 		const rng = createRng(2);
 		for (const { g, batch } of randomCases(rng, 10)) {
-			const x = randn(rng, batch * g.h * g.w * g.c), pad = 0.75;
+			const x = randn(rng, batch * g.h * g.w * g.c),
+				pad = 0.75;
 			const rows = batch * g.oh * g.ow;
 			const cols = new Float32Array(rows * g.k);
 			im2col(x, g, 0, batch, pad, cols);
 			const D = randn(rng, rows * g.k);
 			const back = new Float32Array(x.length);
 			const padSum = col2im(D, g, 0, batch, back);
-			let lhs = 0, rhs = pad * padSum;
+			let lhs = 0,
+				rhs = pad * padSum;
 			for (let i = 0; i < cols.length; i++) lhs += cols[i] * D[i];
 			for (let i = 0; i < x.length; i++) rhs += x[i] * back[i];
 			expect(lhs).toBeCloseTo(rhs, 3);
@@ -84,8 +87,10 @@ describe('packed binary convolution', () => {
 	it('takes any binary GEMM kernel, such as the JS one the benchmark times', () => {
 		const rng = createRng(4);
 		const g = convGeometry(6, 7, 37, 3, 1, 1);
-		const x = randn(rng, 2 * 6 * 7 * 37), W = signs(randn(rng, 4 * g.k));
-		const a = new Float32Array(2 * g.oh * g.ow * 4), b = new Float32Array(a.length);
+		const x = randn(rng, 2 * 6 * 7 * 37),
+			W = signs(randn(rng, 4 * g.k));
+		const a = new Float32Array(2 * g.oh * g.ow * 4),
+			b = new Float32Array(a.length);
 		binaryConv2d(x, packFilters(W, 4, g), g, 2, 4, a);
 		binaryConv2d(x, packFilters(W, 4, g), g, 2, 4, b, binaryGemmJs);
 		expect(Array.from(b)).toEqual(Array.from(a));

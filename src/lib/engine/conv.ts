@@ -58,12 +58,23 @@ export interface ConvGeometry {
  * @throws RangeError if a size is not a positive integer or the window does not fit.
  */
 export function convGeometry(h: number, w: number, c: number, kernel: number, stride = 1, pad = 0): ConvGeometry {
-	for (const [v, name] of [[h, 'h'], [w, 'w'], [c, 'c'], [kernel, 'kernel'], [stride, 'stride']] as const)
+	for (const [v, name] of [
+		[h, 'h'],
+		[w, 'w'],
+		[c, 'c'],
+		[kernel, 'kernel'],
+		[stride, 'stride']
+	] as const)
 		if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
 	if (!Number.isInteger(pad) || pad < 0) throw new RangeError(`pad must be a non-negative integer, got ${pad}`);
 	if (h + 2 * pad < kernel || w + 2 * pad < kernel) throw new RangeError(`a ${kernel}x${kernel} window does not fit a ${h}x${w} map padded by ${pad}`);
 	return {
-		h, w, c, kernel, stride, pad,
+		h,
+		w,
+		c,
+		kernel,
+		stride,
+		pad,
 		oh: Math.floor((h + 2 * pad - kernel) / stride) + 1,
 		ow: Math.floor((w + 2 * pad - kernel) / stride) + 1,
 		k: kernel * kernel * c
@@ -108,7 +119,8 @@ export function im2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number,
  */
 export function col2im(dcols: Float32Array, g: ConvGeometry, b0: number, nb: number, dx: Float32Array): number {
 	const { h, w, c, kernel, stride, pad, oh, ow, k } = g;
-	let r = 0, padSum = 0;
+	let r = 0,
+		padSum = 0;
 	for (let b = b0; b < b0 + nb; b++) {
 		const xb = b * h * w * c;
 		for (let oy = 0; oy < oh; oy++) {
@@ -165,7 +177,9 @@ export function packFilters(W: ArrayLike<number>, filters: number, g: ConvGeomet
  */
 export function im2colPacked(px: Uint32Array, g: ConvGeometry, b0: number, nb: number, out: Uint32Array): void {
 	const { h, w, c, kernel, stride, pad, oh, ow } = g;
-	const wc = wordsFor(c), rowWords = wordsFor(g.k), aligned = (c & 31) === 0;
+	const wc = wordsFor(c),
+		rowWords = wordsFor(g.k),
+		aligned = (c & 31) === 0;
 	let r = 0;
 	for (let b = b0; b < b0 + nb; b++) {
 		const pb = b * h * w;
@@ -185,7 +199,9 @@ export function im2colPacked(px: Uint32Array, g: ConvGeometry, b0: number, nb: n
 							else for (let j = 0; j < wc; j++) out[d + j] = 0;
 						} else if (inside) {
 							for (let j = 0, pos = t * c; j < wc; j++, pos += 32) {
-								const v = px[s + j], q = o + (pos >>> 5), sh = pos & 31;
+								const v = px[s + j],
+									q = o + (pos >>> 5),
+									sh = pos & 31;
 								out[q] |= v << sh;
 								// The pixel's tail bits are 0, so the spill never reaches past the row's K bits.
 								if (sh !== 0 && (pos >>> 5) + 1 < rowWords) out[q + 1] |= v >>> (32 - sh);
@@ -236,9 +252,11 @@ export function binaryConv2d(
 	out: Int32Array | Float32Array,
 	gemm?: (A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number) => void
 ): void {
-	const pixels = batch * g.h * g.w, wc = wordsFor(g.c);
+	const pixels = batch * g.h * g.w,
+		wc = wordsFor(g.c);
 	if (pixelScratch.length < pixels * wc) pixelScratch = new Uint32Array(pixels * wc);
-	const rows = batch * g.oh * g.ow, rw = packedRowWords(g);
+	const rows = batch * g.oh * g.ow,
+		rw = packedRowWords(g);
 	if (colScratch.length < rows * rw) colScratch = new Uint32Array(rows * rw);
 	packPixels(x, pixels, g.c, pixelScratch);
 	im2colPacked(pixelScratch, g, 0, batch, colScratch);
@@ -281,7 +299,8 @@ export function conv2dReference(x: ArrayLike<number>, W: ArrayLike<number>, g: C
 					let s = 0;
 					for (let ky = 0; ky < kernel; ky++)
 						for (let kx = 0; kx < kernel; kx++) {
-							const iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
+							const iy = oy * stride + ky - pad,
+								ix = ox * stride + kx - pad;
 							const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
 							for (let ch = 0; ch < c; ch++) {
 								const v = inside ? x[((b * h + iy) * w + ix) * c + ch] : padValue;

@@ -13,9 +13,11 @@ import { Trainer, evaluateModel } from './train';
  */
 function bars(n: number, seed: number): Dataset {
 	const rng = createRng(seed);
-	const X = new Float32Array(n * 64), Y = new Uint8Array(n);
+	const X = new Float32Array(n * 64),
+		Y = new Uint8Array(n);
 	for (let i = 0; i < n; i++) {
-		const cls = rng.int(2), at = rng.int(8);
+		const cls = rng.int(2),
+			at = rng.int(8);
 		Y[i] = cls;
 		for (let p = 0; p < 64; p++) {
 			const on = cls === 0 ? p >> 3 === at : (p & 7) === at;
@@ -23,7 +25,18 @@ function bars(n: number, seed: number): Dataset {
 		}
 	}
 	const nTrain = Math.floor(n * 0.8);
-	return { name: 'bars', inputSize: 64, numClasses: 2, trainX: X.slice(0, nTrain * 64), trainY: Y.slice(0, nTrain), testX: X.slice(nTrain * 64), testY: Y.slice(nTrain), nTrain, nTest: n - nTrain, imageShape: [8, 8] };
+	return {
+		name: 'bars',
+		inputSize: 64,
+		numClasses: 2,
+		trainX: X.slice(0, nTrain * 64),
+		trainY: Y.slice(0, nTrain),
+		testX: X.slice(nTrain * 64),
+		testY: Y.slice(nTrain),
+		nTrain,
+		nTest: n - nTrain,
+		imageShape: [8, 8]
+	};
 }
 
 const small = (spec: Partial<ConvNetSpec> = {}): ModelConfig => convnetConfig({ inputShape: [8, 8, 1], classes: 2, conv: [6, 8], hidden: [16], ...spec });
@@ -58,7 +71,10 @@ describe('convnetConfig', () => {
 
 describe('conv configs', () => {
 	const base = { inputSize: 64, inputShape: [8, 8, 1], classes: 2 };
-	const bad = (layers: unknown[], extra: object = {}) => () => validateModelConfig({ ...base, ...extra, layers });
+	const bad =
+		(layers: unknown[], extra: object = {}) =>
+		() =>
+			validateModelConfig({ ...base, ...extra, layers });
 	it('refuse what cannot run, naming the layer', () => {
 		const dense = { type: 'dense', units: 2 };
 		expect(bad([{ type: 'conv2d', filters: 4, kernel: 3 }, dense])).toThrow(/layers\[1\].*flatten/);

@@ -40,8 +40,10 @@ export interface ConvNetSpec {
 
 /** Expand a {@link ConvNetSpec} into a validated ModelConfig. */
 export function convnetConfig(spec: ConvNetSpec): ModelConfig {
-	const conv = spec.conv ?? [32, 64], hidden = spec.hidden ?? [256];
-	const weights = spec.weights ?? 'float', input = spec.input ?? 'float';
+	const conv = spec.conv ?? [32, 64],
+		hidden = spec.hidden ?? [256];
+	const weights = spec.weights ?? 'float',
+		input = spec.input ?? 'float';
 	if (!WEIGHT_MODES.includes(weights)) throw new ConfigError(`weights: unknown mode ${JSON.stringify(weights)} (one of ${WEIGHT_MODES.join(', ')})`);
 	if (!INPUT_MODES.includes(input)) throw new ConfigError(`input: unknown mode ${JSON.stringify(input)} (one of ${INPUT_MODES.join(', ')})`);
 	if (conv.length === 0) throw new ConfigError('conv: give at least one conv block');

@@ -10,7 +10,12 @@ const data = makeSynthetic('moons', { n: 300, seed: 2 });
 
 function trained(spec: Partial<MlpSpec>) {
 	const t = new Trainer(
-		{ model: mlpConfig({ inputSize: 2, classes: 2, hidden: [40, 33], batchnorm: true, ...spec }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 4 },
+		{
+			model: mlpConfig({ inputSize: 2, classes: 2, hidden: [40, 33], batchnorm: true, ...spec }),
+			optimizer: { type: 'adam', lr: 0.01 },
+			batchSize: 32,
+			seed: 4
+		},
 		data
 	);
 	for (let i = 0; i < 20; i++) t.step();
@@ -62,7 +67,15 @@ describe('model file', () => {
 	});
 
 	it('refuses a small file that claims a huge model before allocating it', () => {
-		const big = { inputSize: 2048, classes: 10, layers: [{ type: 'dense', units: 2048 }, { type: 'dense', units: 2048 }, { type: 'dense', units: 10 }] };
+		const big = {
+			inputSize: 2048,
+			classes: 10,
+			layers: [
+				{ type: 'dense', units: 2048 },
+				{ type: 'dense', units: 2048 },
+				{ type: 'dense', units: 10 }
+			]
+		};
 		const json = new TextEncoder().encode(JSON.stringify({ model: big, meta: {} }));
 		const f = new Uint8Array(12 + json.length + 4);
 		f.set([0x42, 0x57, 0x4e, 0x4e, 1, 0, 0, 0]);

@@ -90,10 +90,8 @@ export function importModel(bytes: Uint8Array): LoadedModel {
 		throw new FormatError(`invalid model file: ${e.message}`);
 	}
 	const expected = 12 + L + modelMemory(config).packedBytes + 4;
-	if (bytes.length < expected)
-		throw new FormatError(`truncated model file: this model needs ${expected} bytes but the file has ${bytes.length}`);
-	if (bytes.length > expected)
-		throw new FormatError(`invalid model file: ${bytes.length - expected} unexpected bytes after the model's ${expected}`);
+	if (bytes.length < expected) throw new FormatError(`truncated model file: this model needs ${expected} bytes but the file has ${bytes.length}`);
+	if (bytes.length > expected) throw new FormatError(`invalid model file: ${bytes.length - expected} unexpected bytes after the model's ${expected}`);
 	if (!crcOk) throw new FormatError(CORRUPT);
 	if (flags !== 0) throw new FormatError('invalid model file: it sets flags this version of Bitwise does not know');
 

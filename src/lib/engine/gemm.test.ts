@@ -1,15 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-	gemmBackend,
-	matmulAB,
-	matmulABJs,
-	matmulABt,
-	matmulABtJs,
-	matmulAtB,
-	matmulAtBJs,
-	naiveMatmulABt,
-	setGemmBackend
-} from './gemm';
+import { gemmBackend, matmulAB, matmulABJs, matmulABt, matmulABtJs, matmulAtB, matmulAtBJs, naiveMatmulABt, setGemmBackend } from './gemm';
 import { createRng, type Rng } from './rng';
 
 type Matmul = typeof matmulABt;
@@ -24,10 +14,12 @@ const randomSigns = (rng: Rng, size: number): Float32Array => new Float32Array(s
 
 /** Float64 brute force of C = A · B^T, A [m, k], B [n, k]; also returns Σ|a||b| per entry for the error bound. */
 function bruteABt(A: Float32Array, B: Float32Array, m: number, n: number, k: number): { value: Float64Array; scale: Float64Array } {
-	const value = new Float64Array(m * n), scale = new Float64Array(m * n);
+	const value = new Float64Array(m * n),
+		scale = new Float64Array(m * n);
 	for (let i = 0; i < m; i++) {
 		for (let j = 0; j < n; j++) {
-			let s = 0, a = 0;
+			let s = 0,
+				a = 0;
 			for (let p = 0; p < k; p++) {
 				s += A[i * k + p] * B[j * k + p];
 				a += Math.abs(A[i * k + p] * B[j * k + p]);
@@ -60,7 +52,8 @@ function transpose(X: Float32Array, rows: number, cols: number): Float32Array {
 
 /** A · B^T through all three layouts: A · B^T directly, A · (B^T), and (A^T)^T · (B^T). */
 function allLayouts(abt: Matmul, ab: Matmul, atb: Matmul, A: Float32Array, B: Float32Array, m: number, n: number, k: number): Float32Array[] {
-	const Bt = transpose(B, n, k), At = transpose(A, m, k);
+	const Bt = transpose(B, n, k),
+		At = transpose(A, m, k);
 	const out = [0, 1, 2].map(() => new Float32Array(m * n).fill(NaN));
 	abt(A, B, out[0], m, n, k);
 	ab(A, Bt, out[1], m, n, k);
@@ -84,10 +77,13 @@ describe('WebAssembly SIMD GEMMs (the default backend)', () => {
 		const dims = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 31, 33];
 		// Small, then large (the memory grows), then small again.
 		const ks = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 64, 100, 257, 784, 1000, 1, 6, 40, 300, 999, 3, 129, 500, 2, 11, 33, 700, 13];
-		let relSum = 0, count = 0;
+		let relSum = 0,
+			count = 0;
 		for (const k of ks) {
-			const m = dims[rng.int(dims.length)], n = dims[rng.int(dims.length)];
-			const A = randomMatrix(rng, m * k), B = randomMatrix(rng, n * k);
+			const m = dims[rng.int(dims.length)],
+				n = dims[rng.int(dims.length)];
+			const A = randomMatrix(rng, m * k),
+				B = randomMatrix(rng, n * k);
 			const expected = float32ABt(A, B, m, n, k);
 			const { value, scale } = bruteABt(A, B, m, n, k);
 			for (const C of allLayouts(matmulABt, matmulAB, matmulAtB, A, B, m, n, k)) {
@@ -109,8 +105,12 @@ describe('WebAssembly SIMD GEMMs (the default backend)', () => {
 
 	it('compute the dense-layer shapes of a 784-256-10 MLP at batch 16 within float32 accuracy', () => {
 		const rng = createRng(32);
-		const batch = 16, nIn = 784, nHidden = 256;
-		const X = randomMatrix(rng, batch * nIn), W = randomMatrix(rng, nHidden * nIn), dY = randomMatrix(rng, batch * nHidden);
+		const batch = 16,
+			nIn = 784,
+			nHidden = 256;
+		const X = randomMatrix(rng, batch * nIn),
+			W = randomMatrix(rng, nHidden * nIn),
+			dY = randomMatrix(rng, batch * nHidden);
 		/** The largest |error| / (4 sqrt(k) u Σ|ab|) over C: at most 1 when within float32 accuracy. */
 		const worst = (C: Float32Array, ref: { value: Float64Array; scale: Float64Array }, k: number): number => {
 			let w = 0;
@@ -138,7 +138,8 @@ describe('WebAssembly SIMD GEMMs (the default backend)', () => {
 			[5, 33, 1000],
 			[3, 2, 5000]
 		]) {
-			const A = randomSigns(rng, m * k), B = randomSigns(rng, n * k);
+			const A = randomSigns(rng, m * k),
+				B = randomSigns(rng, n * k);
 			const js = new Float32Array(m * n);
 			matmulABtJs(A, B, js, m, n, k);
 			for (let i = 0; i < m; i++) {
@@ -152,15 +153,20 @@ describe('WebAssembly SIMD GEMMs (the default backend)', () => {
 			for (const C of allLayouts(matmulABt, matmulAB, matmulAtB, A, B, m, n, k)) expect(sameBits(C, js)).toBe(true);
 		}
 		// The extreme: all products +1, the sum reaching k.
-		const k = 20000, ones = new Float32Array(2 * k).fill(1), C = new Float32Array(4);
+		const k = 20000,
+			ones = new Float32Array(2 * k).fill(1),
+			C = new Float32Array(4);
 		matmulABt(ones, ones, C, 2, 2, k);
 		expect(Array.from(C)).toEqual([k, k, k, k]);
 	});
 
 	it('are deterministic, and a row of C does not depend on the other rows of A', () => {
 		const rng = createRng(34);
-		const m = 37, n = 29, k = 211;
-		const A = randomMatrix(rng, m * k), B = randomMatrix(rng, n * k);
+		const m = 37,
+			n = 29,
+			k = 211;
+		const A = randomMatrix(rng, m * k),
+			B = randomMatrix(rng, n * k);
 		const first = allLayouts(matmulABt, matmulAB, matmulAtB, A, B, m, n, k);
 		for (let rep = 0; rep < 3; rep++) {
 			const again = allLayouts(matmulABt, matmulAB, matmulAtB, A, B, m, n, k);
@@ -174,8 +180,11 @@ describe('WebAssembly SIMD GEMMs (the default backend)', () => {
 
 	it('write only the first m*n elements of C and read only the first elements of longer A and B', () => {
 		const rng = createRng(35);
-		const m = 6, n = 11, k = 13;
-		const A = randomMatrix(rng, m * k + 5), B = randomMatrix(rng, n * k + 7);
+		const m = 6,
+			n = 11,
+			k = 13;
+		const A = randomMatrix(rng, m * k + 5),
+			B = randomMatrix(rng, n * k + 7);
 		const C = new Float32Array(m * n + 3).fill(42);
 		matmulABt(A, B, C, m, n, k);
 		expect(Array.from(C.subarray(m * n))).toEqual([42, 42, 42]);
@@ -192,8 +201,11 @@ describe('JS GEMMs', () => {
 		const rng = createRng(21);
 		const dims = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 16, 17, 31, 33];
 		for (let t = 0; t < 40; t++) {
-			const m = dims[rng.int(dims.length)], n = dims[rng.int(dims.length)], k = 1 + rng.int(t < 30 ? 40 : 300);
-			const A = randomMatrix(rng, m * k), B = randomMatrix(rng, n * k);
+			const m = dims[rng.int(dims.length)],
+				n = dims[rng.int(dims.length)],
+				k = 1 + rng.int(t < 30 ? 40 : 300);
+			const A = randomMatrix(rng, m * k),
+				B = randomMatrix(rng, n * k);
 			const { value, scale } = bruteABt(A, B, m, n, k);
 			const [C1, C2, C3] = allLayouts(matmulABtJs, matmulABJs, matmulAtBJs, A, B, m, n, k);
 			let outside = 0;
@@ -215,8 +227,11 @@ describe('JS GEMMs', () => {
 
 	it("run behind matmulABt, matmulAB and matmulAtB after setGemmBackend('js')", () => {
 		const rng = createRng(24);
-		const m = 7, n = 19, k = 333;
-		const A = randomMatrix(rng, m * k), B = randomMatrix(rng, n * k);
+		const m = 7,
+			n = 19,
+			k = 333;
+		const A = randomMatrix(rng, m * k),
+			B = randomMatrix(rng, n * k);
 		const simd = allLayouts(matmulABt, matmulAB, matmulAtB, A, B, m, n, k);
 		const js = allLayouts(matmulABtJs, matmulABJs, matmulAtBJs, A, B, m, n, k);
 		// The backends round differently (float32 vs float64 accumulation), so the switch is visible.
@@ -260,9 +275,13 @@ describe('GEMM fallback', () => {
 			const g = await import('./gemm');
 			expect(g.gemmBackend()).toBe('js');
 			const rng = createRng(25);
-			const m = 5, n = 9, k = 17;
-			const A = randomMatrix(rng, m * k), B = randomMatrix(rng, n * k);
-			const C = new Float32Array(m * n), ref = new Float32Array(m * n);
+			const m = 5,
+				n = 9,
+				k = 17;
+			const A = randomMatrix(rng, m * k),
+				B = randomMatrix(rng, n * k);
+			const C = new Float32Array(m * n),
+				ref = new Float32Array(m * n);
 			g.matmulABt(A, B, C, m, n, k);
 			naiveMatmulABt(A, B, ref, m, n, k);
 			expect(sameBits(C, ref)).toBe(true);
@@ -291,7 +310,9 @@ describe('GEMM argument handling (both backends)', () => {
 
 		it(`${backend}: reject invalid dimensions and short arrays`, () => {
 			setGemmBackend(backend);
-			const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+			const a = new Float32Array(6),
+				b = new Float32Array(6),
+				c = new Float32Array(4);
 			for (const f of [matmulABt, matmulAB, matmulAtB, matmulABtJs, matmulABJs, matmulAtBJs]) {
 				expect(() => f(a, b, c, 2, 2, 4)).toThrow(RangeError);
 				expect(() => f(a, b, new Float32Array(3), 2, 2, 3)).toThrow(RangeError);

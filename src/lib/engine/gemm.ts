@@ -58,7 +58,11 @@ export function gemmBackend(): GemmBackend {
 }
 
 function checkDims(m: number, n: number, k: number): void {
-	for (const [v, name] of [[m, 'm'], [n, 'n'], [k, 'k']] as const) {
+	for (const [v, name] of [
+		[m, 'm'],
+		[n, 'n'],
+		[k, 'k']
+	] as const) {
 		if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
 	}
 }
@@ -119,10 +123,27 @@ function gemm(A: Float32Array, aByRows: boolean, B: Float32Array, bByRows: boole
 	for (let i = 0; i < m; i += 4) {
 		packPanel(A, aByRows, m, k, i, S, 0);
 		for (let jp = 0; jp < nPanels; jp++) {
-			let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-			let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+			let c00 = 0,
+				c01 = 0,
+				c02 = 0,
+				c03 = 0,
+				c10 = 0,
+				c11 = 0,
+				c12 = 0,
+				c13 = 0;
+			let c20 = 0,
+				c21 = 0,
+				c22 = 0,
+				c23 = 0,
+				c30 = 0,
+				c31 = 0,
+				c32 = 0,
+				c33 = 0;
 			for (let qa = 0, qb = panel * (1 + jp); qa < panel; qa += 4, qb += 4) {
-				const a0 = S[qa], a1 = S[qa + 1], a2 = S[qa + 2], a3 = S[qa + 3];
+				const a0 = S[qa],
+					a1 = S[qa + 1],
+					a2 = S[qa + 2],
+					a3 = S[qa + 3];
 				let b = S[qb];
 				c00 += a0 * b;
 				c10 += a1 * b;
@@ -167,10 +188,10 @@ function gemm(A: Float32Array, aByRows: boolean, B: Float32Array, bByRows: boole
 				C[o + 2] = c32;
 				C[o + 3] = c33;
 			} else {
-				const rows = Math.min(4, m - i), cols = Math.min(4, n - j);
+				const rows = Math.min(4, m - i),
+					cols = Math.min(4, n - j);
 				const t = edgeTile;
-				t[0] = c00, t[1] = c01, t[2] = c02, t[3] = c03, t[4] = c10, t[5] = c11, t[6] = c12, t[7] = c13;
-				t[8] = c20, t[9] = c21, t[10] = c22, t[11] = c23, t[12] = c30, t[13] = c31, t[14] = c32, t[15] = c33;
+				t.set([c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33]);
 				for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) C[(i + r) * n + j + c] = t[r * 4 + c];
 			}
 		}

@@ -17,7 +17,8 @@ function norm(v: ArrayLike<number>): number {
 /** Gram matrix B^T B and B^T w of an m x n matrix B given by columns. */
 function gram(cols: Float64Array[], w: Float64Array): { A: Float64Array; b: Float64Array } {
 	const n = cols.length;
-	const A = new Float64Array(n * n), b = new Float64Array(n);
+	const A = new Float64Array(n * n),
+		b = new Float64Array(n);
 	for (let i = 0; i < n; i++) {
 		for (let j = 0; j < n; j++) {
 			let s = 0;
@@ -40,7 +41,8 @@ describe('solveSymmetric', () => {
 			for (let t = 0; t < 20; t++) {
 				const cols = Array.from({ length: n }, () => randVec(r, n + 5));
 				const { A, b } = gram(cols, randVec(r, n + 5));
-				const A0 = A.slice(), b0 = b.slice();
+				const A0 = A.slice(),
+					b0 = b.slice();
 				const x = solveSymmetric(A, b, n);
 				expect(Array.from(A)).toEqual(Array.from(A0)); // inputs untouched
 				expect(Array.from(b)).toEqual(Array.from(b0));
@@ -64,7 +66,9 @@ describe('solveSymmetric', () => {
 	it('gives the minimum-norm least-squares solution when bases repeat', () => {
 		const r = createRng(22);
 		const m = 40;
-		const c1 = randVec(r, m), c2 = randVec(r, m), w = randVec(r, m);
+		const c1 = randVec(r, m),
+			c2 = randVec(r, m),
+			w = randVec(r, m);
 		// columns c1, c1, c2: singular Gram matrix
 		const { A, b } = gram([c1, c1, c2], w);
 		const x = solveSymmetric(A, b, 3);

@@ -83,7 +83,8 @@ function cholesky(A: Float64Array, b: Float64Array, n: number, x: Float64Array):
 function jacobiEigen(a: Float64Array, aOff: number, V: Float64Array, vOff: number, n: number): void {
 	for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[vOff + i * n + j] = i === j ? 1 : 0;
 	for (let sweep = 0; sweep < 100; sweep++) {
-		let off = 0, diag = 0;
+		let off = 0,
+			diag = 0;
 		for (let p = 0; p < n; p++) {
 			diag += a[aOff + p * n + p] ** 2;
 			for (let q = p + 1; q < n; q++) off += a[aOff + p * n + q] ** 2;
@@ -101,20 +102,26 @@ function jacobiEigen(a: Float64Array, aOff: number, V: Float64Array, vOff: numbe
 				const c = 1 / Math.sqrt(t * t + 1);
 				const s = t * c;
 				for (let k = 0; k < n; k++) {
-					const kp = aOff + k * n + p, kq = aOff + k * n + q;
-					const akp = a[kp], akq = a[kq];
+					const kp = aOff + k * n + p,
+						kq = aOff + k * n + q;
+					const akp = a[kp],
+						akq = a[kq];
 					a[kp] = c * akp - s * akq;
 					a[kq] = s * akp + c * akq;
 				}
 				for (let k = 0; k < n; k++) {
-					const pk = aOff + p * n + k, qk = aOff + q * n + k;
-					const apk = a[pk], aqk = a[qk];
+					const pk = aOff + p * n + k,
+						qk = aOff + q * n + k;
+					const apk = a[pk],
+						aqk = a[qk];
 					a[pk] = c * apk - s * aqk;
 					a[qk] = s * apk + c * aqk;
 				}
 				for (let k = 0; k < n; k++) {
-					const kp = vOff + k * n + p, kq = vOff + k * n + q;
-					const vkp = V[kp], vkq = V[kq];
+					const kp = vOff + k * n + p,
+						kq = vOff + k * n + q;
+					const vkp = V[kp],
+						vkq = V[kq];
 					V[kp] = c * vkp - s * vkq;
 					V[kq] = s * vkp + c * vkq;
 				}
@@ -128,7 +135,9 @@ function jacobiEigen(a: Float64Array, aOff: number, V: Float64Array, vOff: numbe
 
 function pseudoInverseSolve(A: Float64Array, b: Float64Array, n: number, x: Float64Array): void {
 	const w = work(2 * n * n + n);
-	const aOff = 0, vOff = n * n, cOff = 2 * n * n;
+	const aOff = 0,
+		vOff = n * n,
+		cOff = 2 * n * n;
 	for (let i = 0; i < n * n; i++) w[aOff + i] = A[i];
 	jacobiEigen(w, aOff, w, vOff, n);
 	let maxAbs = 0;

@@ -14,7 +14,8 @@ describe('softmaxCrossEntropy', () => {
 
 	it('has gradient (softmax - onehot) / B, agreeing with finite differences', () => {
 		const rng = createRng(5);
-		const B = 4, C = 5;
+		const B = 4,
+			C = 5;
 		const z = randn(rng, B * C, 2);
 		const y = [0, 3, 4, 1];
 		const dz = new Float32Array(B * C);

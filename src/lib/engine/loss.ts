@@ -17,17 +17,13 @@ export interface LossResult {
  * Mean softmax cross-entropy and the number of correct argmax predictions. When `dz` is
  * given it receives dL/dz, [batch, classes].
  */
-export function softmaxCrossEntropy(
-	z: Float32Array,
-	labels: ArrayLike<number>,
-	batch: number,
-	classes: number,
-	dz?: Float32Array
-): LossResult {
-	let total = 0, correct = 0;
+export function softmaxCrossEntropy(z: Float32Array, labels: ArrayLike<number>, batch: number, classes: number, dz?: Float32Array): LossResult {
+	let total = 0,
+		correct = 0;
 	for (let b = 0; b < batch; b++) {
 		const o = b * classes;
-		let max = z[o], arg = 0;
+		let max = z[o],
+			arg = 0;
 		for (let c = 1; c < classes; c++)
 			if (z[o + c] > max) {
 				max = z[o + c];

@@ -49,7 +49,9 @@ describe('mlpConfig and Model', () => {
 			validateTrainConfig({ model: mlpConfig({ inputSize: 2, classes: 2, hidden: [] }), optimizer: { type: 'adam', lr: -1 }, batchSize: 8, seed: 1 })
 		).toThrow(/optimizer\.lr/);
 		expect(() => mlpConfig({ inputSize: 2, classes: 2, hidden: [4], weights: ['binary'] })).toThrow(/one per dense layer \(2\)/);
-		expect(() => validateModelConfig({ inputSize: 2, classes: 2, layers: [{ type: 'dense', units: 2, bias: 'false' }] })).toThrow(/bias must be true or false/);
+		expect(() => validateModelConfig({ inputSize: 2, classes: 2, layers: [{ type: 'dense', units: 2, bias: 'false' }] })).toThrow(
+			/bias must be true or false/
+		);
 		expect(() => mlpConfig({ inputSize: 4096, classes: 10, hidden: [4096, 4096], weights: 'multibase', bases: 5 })).toThrow(/the limit is/);
 		expect(() => mlpConfig({ inputSize: 2, classes: 2, hidden: [4], input: 'sign', activation: 'relu' })).toThrow(/ReLU before a sign-binarized input/);
 	});

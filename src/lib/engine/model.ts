@@ -127,7 +127,8 @@ export function planLayers(config: ModelConfig): LayerPlan[] {
 		let outShape = shape;
 		if (cfg.type === 'dense' || cfg.type === 'flatten') outShape = null;
 		else if ((cfg.type === 'conv2d' || cfg.type === 'maxpool') && shape) {
-			const k = cfg.type === 'conv2d' ? cfg.kernel : cfg.size, pad = cfg.type === 'conv2d' ? (cfg.padding ?? 0) : 0;
+			const k = cfg.type === 'conv2d' ? cfg.kernel : cfg.size,
+				pad = cfg.type === 'conv2d' ? (cfg.padding ?? 0) : 0;
 			const stride = cfg.stride ?? (cfg.type === 'conv2d' ? 1 : cfg.size);
 			outShape = [windowOutput(shape[0], k, stride, pad), windowOutput(shape[1], k, stride, pad), cfg.type === 'conv2d' ? cfg.filters : shape[2]];
 		}

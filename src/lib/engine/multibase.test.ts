@@ -69,7 +69,13 @@ describe('baseShifts', () => {
 describe('weightBases', () => {
 	it('builds the bases of the definition and the true least-squares scales', () => {
 		const r = createRng(31);
-		for (const [M, n] of [[1, 50], [2, 97], [3, 200], [5, 333], [6, 64]] as const) {
+		for (const [M, n] of [
+			[1, 50],
+			[2, 97],
+			[3, 200],
+			[5, 333],
+			[6, 64]
+		] as const) {
 			for (const W of [gaussian(r, n, 0.2, 0.05), uniform(r, n)]) {
 				const got = weightBases(W, M);
 				const ref = bruteWeightBases(W, M);
@@ -138,7 +144,8 @@ describe('weightBases', () => {
 
 	it('reuses the buffers it is given and survives degenerate tensors', () => {
 		const r = createRng(34);
-		const n = 1000, M = 4;
+		const n = 1000,
+			M = 4;
 		const out = { shifts: new Float64Array(M), bases: new Float32Array(M * n), alphas: new Float64Array(M), approx: new Float32Array(n) };
 		const W = gaussian(r, n);
 		const a = weightBases(W, M, out);
@@ -187,7 +194,9 @@ describe('activation bases', () => {
 		for (const N of [1, 2, 3, 5]) {
 			const L = 513;
 			const { x, shifts, scales } = randomActivationSetup(r, L, N);
-			const out = new Float32Array(L), bases = new Float32Array(N * L), out2 = new Float32Array(L);
+			const out = new Float32Array(L),
+				bases = new Float32Array(N * L),
+				out2 = new Float32Array(L);
 			activationBasesForward(x, shifts, scales, out, bases);
 			activationBasesForward(x, shifts, scales, out2);
 			for (let j = 0; j < L; j++) {
@@ -206,7 +215,8 @@ describe('activation bases', () => {
 	});
 
 	it('with N = 1 and the default init, the base is exactly sign(x), even for tiny negatives', () => {
-		const v = defaultActivationShifts(1), b = defaultActivationScales(1);
+		const v = defaultActivationShifts(1),
+			b = defaultActivationScales(1);
 		expect(Array.from(v)).toEqual([0.5]);
 		expect(Array.from(b)).toEqual([1]);
 		const r = createRng(42);
@@ -219,7 +229,8 @@ describe('activation bases', () => {
 
 	it('default init for N > 1 is the rounding staircase of clip(x, -1, 1) with N + 1 levels', () => {
 		for (let N = 1; N <= 6; N++) {
-			const v = defaultActivationShifts(N), b = defaultActivationScales(N);
+			const v = defaultActivationShifts(N),
+				b = defaultActivationScales(N);
 			const xs = new Float32Array(401).map((_, i) => -2 + i / 100);
 			const out = new Float32Array(xs.length);
 			activationBasesForward(xs, v, b, out);
@@ -243,9 +254,12 @@ describe('activation bases', () => {
 			const { x, shifts, scales, dy } = randomActivationSetup(r, L, N);
 			x[0] = -shifts[0]; // x + v = 0 exactly: inclusive
 			x[1] = 1 - shifts[0]; // x + v = 1 exactly: inclusive
-			const dx = new Float32Array(L).fill(9), ds = new Float32Array(N).fill(9), db = new Float32Array(N).fill(9);
+			const dx = new Float32Array(L).fill(9),
+				ds = new Float32Array(N).fill(9),
+				db = new Float32Array(N).fill(9);
 			activationBasesBackward(x, shifts, scales, dy, dx, ds, db);
-			const wantS = new Array<number>(N).fill(0), wantB = new Array<number>(N).fill(0);
+			const wantS = new Array<number>(N).fill(0),
+				wantB = new Array<number>(N).fill(0);
 			for (let j = 0; j < L; j++) {
 				let g = 0;
 				for (let n = 0; n < N; n++) {
@@ -268,18 +282,22 @@ describe('activation bases', () => {
 
 	it('dScales equals the finite difference of the loss (the output is linear in beta)', () => {
 		const r = createRng(44);
-		const N = 4, L = 600;
+		const N = 4,
+			L = 600;
 		const { x, shifts, scales, dy } = randomActivationSetup(r, L, N);
 		const loss = (s: Float32Array) => {
 			const out = new Float32Array(L);
 			activationBasesForward(x, shifts, s, out);
 			return out.reduce((acc, o, j) => acc + o * dy[j], 0);
 		};
-		const dx = new Float32Array(L), ds = new Float32Array(N), db = new Float32Array(N);
+		const dx = new Float32Array(L),
+			ds = new Float32Array(N),
+			db = new Float32Array(N);
 		activationBasesBackward(x, shifts, scales, dy, dx, ds, db);
 		const h = 0.25;
 		for (let n = 0; n < N; n++) {
-			const up = scales.slice(), dn = scales.slice();
+			const up = scales.slice(),
+				dn = scales.slice();
 			up[n] += h;
 			dn[n] -= h;
 			const fd = (loss(up) - loss(dn)) / (2 * h);
@@ -290,7 +308,8 @@ describe('activation bases', () => {
 	it('dShifts and dx are the finite differences of the clip surrogate where it is smooth', () => {
 		// The STE treats A_n as clip(x + v_n, 0, 1) (+ const) on the way back.
 		const r = createRng(45);
-		const N = 3, L = 300;
+		const N = 3,
+			L = 300;
 		const { x, shifts, scales, dy } = randomActivationSetup(r, L, N);
 		const h = 1e-7;
 		const sur = (xs: ArrayLike<number>, vs: ArrayLike<number>) => {
@@ -302,13 +321,16 @@ describe('activation bases', () => {
 			const z = x[j] + shifts[n];
 			return Math.abs(z) < 10 * h || Math.abs(z - 1) < 10 * h;
 		};
-		const dx = new Float32Array(L), ds = new Float32Array(N), db = new Float32Array(N);
+		const dx = new Float32Array(L),
+			ds = new Float32Array(N),
+			db = new Float32Array(N);
 		activationBasesBackward(x, shifts, scales, dy, dx, ds, db);
 		const vs = Array.from(shifts);
 		const xs = Array.from(x);
 		for (let n = 0; n < N; n++) {
 			if (xs.some((_, j) => nearKink(j, n))) continue;
-			const up = vs.slice(), dn = vs.slice();
+			const up = vs.slice(),
+				dn = vs.slice();
 			up[n] += h;
 			dn[n] -= h;
 			const fd = (sur(xs, up) - sur(xs, dn)) / (2 * h);
@@ -317,7 +339,8 @@ describe('activation bases', () => {
 		let checked = 0;
 		for (let j = 0; j < L; j += 7) {
 			if (vs.some((_, n) => nearKink(j, n))) continue;
-			const up = xs.slice(), dn = xs.slice();
+			const up = xs.slice(),
+				dn = xs.slice();
 			up[j] += h;
 			dn[j] -= h;
 			const fd = (sur(up, vs) - sur(dn, vs)) / (2 * h);

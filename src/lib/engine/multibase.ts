@@ -83,12 +83,7 @@ let bins = new Uint8Array(0);
  * untouched, or an empty array): a training step that multiplies by `approx`
  * needs only alphas and approx, and writing M * n floats is the largest cost.
  */
-export function weightBases(
-	W: Float32Array,
-	M: number,
-	out: WeightBasesBuffers = {},
-	opts: { bases?: boolean } = {}
-): WeightBases {
+export function weightBases(W: Float32Array, M: number, out: WeightBasesBuffers = {}, opts: { bases?: boolean } = {}): WeightBases {
 	checkM(M);
 	const n = W.length;
 	const wantBases = opts.bases ?? true;
@@ -115,7 +110,8 @@ export function weightBases(
 	let sum = 0;
 	for (let j = 0; j < n; j++) sum += W[j];
 	const mean = sum / n;
-	let ss = 0, sq = 0;
+	let ss = 0,
+		sq = 0;
 	for (let j = 0; j < n; j++) {
 		const w = W[j];
 		const d = w - mean;
@@ -130,8 +126,13 @@ export function weightBases(
 	if (small.length < need) small = new Float64Array(Math.max(need, 2 * small.length));
 	let off = 0;
 	const take = (len: number) => small.subarray(off, (off += len));
-	const c = take(M), count = take(M + 1), binSum = take(M + 1), G = take(M * M), r = take(M);
-	const value = take(M + 1), table = take(M * (M + 1));
+	const c = take(M),
+		count = take(M + 1),
+		binSum = take(M + 1),
+		G = take(M * M),
+		r = take(M);
+	const value = take(M + 1),
+		table = take(M * (M + 1));
 	for (let i = 0; i < M; i++) c[i] = shifts[i] * std;
 	count.fill(0);
 	binSum.fill(0);
@@ -152,7 +153,7 @@ export function weightBases(
 		r[a] = ra;
 		for (let b = a; b < M; b++) {
 			let g = 0;
-			for (let k = 0; k <= M; k++) g += (a >= M - k) === (b >= M - k) ? count[k] : -count[k];
+			for (let k = 0; k <= M; k++) g += a >= M - k === b >= M - k ? count[k] : -count[k];
 			G[a * M + b] = g;
 			G[b * M + a] = g;
 		}
@@ -239,13 +240,7 @@ function checkN(shifts: Float32Array, scales: Float32Array, fn: string): number 
  * [N, L] row-major, row n is A_n (+-1), for plotting.
  * Sums are accumulated in float64 and stored once.
  */
-export function activationBasesForward(
-	x: Float32Array,
-	shifts: Float32Array,
-	scales: Float32Array,
-	out: Float32Array,
-	basesOut?: Float32Array
-): void {
+export function activationBasesForward(x: Float32Array, shifts: Float32Array, scales: Float32Array, out: Float32Array, basesOut?: Float32Array): void {
 	const N = checkN(shifts, scales, 'activationBasesForward');
 	const L = x.length;
 	if (out.length !== L) throw new RangeError(`activationBasesForward: out has length ${out.length}, expected ${L}`);

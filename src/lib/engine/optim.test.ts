@@ -37,7 +37,8 @@ describe('optimisers', () => {
 		o.step();
 		p.grad[0] = -1;
 		o.step();
-		const m = 0.9 * 0.1 - 0.1, s = 0.999 * 0.001 + 0.001;
+		const m = 0.9 * 0.1 - 0.1,
+			s = 0.999 * 0.001 + 0.001;
 		const expected = -0.1 - (0.1 * (m / (1 - 0.81))) / (Math.sqrt(s / (1 - 0.999 ** 2)) + 1e-8);
 		expect(p.value[0]).toBeCloseTo(expected, 5);
 	});
@@ -62,16 +63,23 @@ describe('optimisers', () => {
 		expect(Array.from(w.value, Math.sign)).toEqual([-1, -1, -1, -1, 1]);
 	});
 
-	it('Adam on the WebAssembly kernel gives the JavaScript loop\'s weights to the bit, with the fused clip', () => {
+	it("Adam on the WebAssembly kernel gives the JavaScript loop's weights to the bit, with the fused clip", () => {
 		expect(simdTrainAvailable()).toBe(true); // node 20 has SIMD: the comparison below must not be vacuous
 		const rng = createRng(3);
 		// Odd and tiny lengths exercise the kernel's padding; big gradients push latent weights past ±1.
 		const make = () => {
 			const r = createRng(5);
-			return [7, 1, 130, 4].map((n, k) => param(Array.from({ length: n }, () => r.uniform(-1.2, 1.2)), new Array(n).fill(0), k % 2 ? 'float' : 'latent'));
+			return [7, 1, 130, 4].map((n, k) =>
+				param(
+					Array.from({ length: n }, () => r.uniform(-1.2, 1.2)),
+					new Array(n).fill(0),
+					k % 2 ? 'float' : 'latent'
+				)
+			);
 		};
 		for (const type of ['adam', 'bop'] as const) {
-			const a = make(), b = make();
+			const a = make(),
+				b = make();
 			const oa = createOptimizer(a, { type, lr: 0.05 }, { clipLatent: true });
 			const ob = createOptimizer(b, { type, lr: 0.05 }, { clipLatent: true, kernel: 'js' });
 			for (let step = 0; step < 6; step++) {
@@ -93,12 +101,14 @@ describe('optimisers', () => {
 		}
 	});
 
-	it('Adam flushes moments that decay below float32\'s smallest normal, alike on both kernels', () => {
+	it("Adam flushes moments that decay below float32's smallest normal, alike on both kernels", () => {
 		// A gradient that stays exactly 0 after one step: m decays by b1 per step, through the
 		// subnormal range (from ~step 830) to 0; s by b2. Both kernels flush at 2^-126 in float64.
 		const make = () => [param([0.5, -0.25, 1e-30, 0], [1e-3, -2e-3, 5e-4, 1e-3], 'latent')];
-		const a = make(), b = make();
-		const oa = createOptimizer(a, { type: 'adam', lr: 1e-3 }), ob = createOptimizer(b, { type: 'adam', lr: 1e-3 }, { kernel: 'js' });
+		const a = make(),
+			b = make();
+		const oa = createOptimizer(a, { type: 'adam', lr: 1e-3 }),
+			ob = createOptimizer(b, { type: 'adam', lr: 1e-3 }, { kernel: 'js' });
 		for (let step = 0; step < 1000; step++) {
 			oa.step();
 			ob.step();
@@ -109,7 +119,11 @@ describe('optimisers', () => {
 
 	it('Adam on WebAssembly packs the signs of the latent params asked for, as packRows does', () => {
 		const rng = createRng(4);
-		const w = param(Array.from({ length: 5 * 37 }, () => rng.uniform(-1.1, 1.1)), Array.from({ length: 5 * 37 }, () => rng.uniform(-1, 1)), 'latent');
+		const w = param(
+			Array.from({ length: 5 * 37 }, () => rng.uniform(-1.1, 1.1)),
+			Array.from({ length: 5 * 37 }, () => rng.uniform(-1, 1)),
+			'latent'
+		);
 		const f = param([0.5, -0.5], [1, 1]);
 		const o = createOptimizer([f, w], { type: 'adam', lr: 0.3 }, { clipLatent: false, packSigns: new Map([[w, { rows: 5, cols: 37 }]]) });
 		o.step();

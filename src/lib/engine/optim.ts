@@ -83,7 +83,8 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 			step() {
 				t++;
 				for (let k = 0; k < params.length; k++) {
-					const { value: w, grad: g } = params[k], v = vel[k];
+					const { value: w, grad: g } = params[k],
+						v = vel[k];
 					for (let i = 0; i < w.length; i++) {
 						v[i] = mu * v[i] + g[i];
 						w[i] -= config.lr * v[i];
@@ -114,7 +115,8 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 		},
 		step() {
 			t++;
-			const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+			const c1 = 1 - Math.pow(b1, t),
+				c2 = 1 - Math.pow(b2, t);
 			const lr = config.lr;
 			for (let k = 0; k < params.length; k++) {
 				const { value: w, grad: g, role } = params[k];

@@ -77,17 +77,28 @@ describe('quantised evaluation of a trained model', () => {
 		const acc1 = withWeights(model, q, () => evaluateModel(model, data, 'test').accuracy);
 		expect(acc1).toBe(evaluateQuantized(model, data, [1])[0].accuracy);
 		const w0 = model.dense[0].W.value.slice();
-		expect(() => withWeights(model, q, () => { throw new Error('boom'); })).toThrow('boom');
+		expect(() =>
+			withWeights(model, q, () => {
+				throw new Error('boom');
+			})
+		).toThrow('boom');
 		expect(model.dense[0].W.value).toEqual(w0);
-		let s = 0, n = 0;
-		model.dense.forEach((d, k) => d.W.value.forEach((v, i) => { s += (v - q[k][i]) ** 2; n++; }));
+		let s = 0,
+			n = 0;
+		model.dense.forEach((d, k) =>
+			d.W.value.forEach((v, i) => {
+				s += (v - q[k][i]) ** 2;
+				n++;
+			})
+		);
 		expect(weightMse(model, q)).toBeCloseTo(s / n, 12);
 	});
 
 	it('gives the same results in any chunking', () => {
 		const whole = evaluateQuantized(model, data, [1, 4, 32]);
 		const job = new QuantizedEvaluation(model, data, [1, 4, 32]);
-		let r = null, calls = 0;
+		let r: ReturnType<typeof job.advance>,
+			calls = 0;
 		while (!(r = job.advance(7))) calls++;
 		expect(calls).toBeGreaterThan(10);
 		expect(r).toEqual(whole);

@@ -60,9 +60,11 @@ export function quantizeModelWeights(model: Model, bits: number): Float32Array[]
 /** Mean squared error between the float weights and `weights` (from quantizeModelWeights), over all of them. */
 export function weightMse(model: Model, weights: Float32Array[]): number {
 	const dense = floatDense(model);
-	let s = 0, n = 0;
+	let s = 0,
+		n = 0;
 	dense.forEach((d, k) => {
-		const w = d.W.value, q = weights[k];
+		const w = d.W.value,
+			q = weights[k];
 		for (let i = 0; i < w.length; i++) {
 			const e = w[i] - q[i];
 			s += e * e;
@@ -82,7 +84,8 @@ export function withWeights<T>(model: Model, weights: Float32Array[], fn: () => 
 	const saved = dense.map((d) => d.W.value.slice());
 	try {
 		dense.forEach((d, k) => {
-			if (weights[k].length !== d.W.value.length) throw new RangeError(`withWeights: ${d.name} has ${d.W.value.length} weights, got ${weights[k].length}`);
+			if (weights[k].length !== d.W.value.length)
+				throw new RangeError(`withWeights: ${d.name} has ${d.W.value.length} weights, got ${weights[k].length}`);
 			d.W.value.set(weights[k]);
 		});
 		model.invalidate();
@@ -143,7 +146,9 @@ export class QuantizedEvaluation {
 
 	/** Evaluate up to `rows` more test examples; the results once every width is done, else null. */
 	advance(rows: number): QuantizedResult[] | null {
-		const d = this.data, D = d.inputSize, C = d.numClasses;
+		const d = this.data,
+			D = d.inputSize,
+			C = d.numClasses;
 		if (!this.done) {
 			const B = Math.min(Math.max(1, rows), d.nTest - this.offset);
 			const k = this.index;
@@ -168,7 +173,7 @@ export class QuantizedEvaluation {
 /** {@link QuantizedEvaluation} in one call: test accuracy and weight MSE at each bit width. */
 export function evaluateQuantized(model: Model, data: Dataset, bits: readonly number[]): QuantizedResult[] {
 	const job = new QuantizedEvaluation(model, data, bits);
-	let r: QuantizedResult[] | null = null;
+	let r: QuantizedResult[] | null;
 	while (!(r = job.advance(data.nTest || 1)));
 	return r;
 }

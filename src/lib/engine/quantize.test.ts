@@ -44,8 +44,16 @@ describe('sign', () => {
 describe('roundHalfEven', () => {
 	it('sends exact halves to the even neighbour, unlike Math.round', () => {
 		const cases: [number, number][] = [
-			[0.5, 0], [1.5, 2], [2.5, 2], [3.5, 4], [-0.5, -0], [-1.5, -2], [-2.5, -2], [-3.5, -4],
-			[2 ** 51 + 0.5, 2 ** 51], [2 ** 51 + 1.5, 2 ** 51 + 2]
+			[0.5, 0],
+			[1.5, 2],
+			[2.5, 2],
+			[3.5, 4],
+			[-0.5, -0],
+			[-1.5, -2],
+			[-2.5, -2],
+			[-3.5, -4],
+			[2 ** 51 + 0.5, 2 ** 51],
+			[2 ** 51 + 1.5, 2 ** 51 + 2]
 		];
 		for (const [x, want] of cases) expect(roundHalfEven(x)).toBe(want);
 		expect(Math.round(2.5)).toBe(3); // the reason this function exists
@@ -71,7 +79,8 @@ describe('roundHalfEven', () => {
 
 /** Brute-force nearest level, ties broken towards the level with an even code (index from the centre). */
 function nearestLevel(x: number, lv: Float64Array, evenIndexOffset: number): number {
-	let best = 0, bestD = Infinity;
+	let best = 0,
+		bestD = Infinity;
 	for (let i = 0; i < lv.length; i++) {
 		const d = Math.abs(lv[i] - x);
 		if (d < bestD - 1e-12) {
@@ -112,14 +121,18 @@ describe('uniform quantisers', () => {
 		const r = createRng(3);
 		for (let k = 1; k <= 6; k++) {
 			for (const range of [1, 0.7, 4]) {
-				const ls = levels('signed', k, range), lu = levels('unsigned', k, range);
-				const setS = new Set(ls), setU = new Set(lu);
+				const ls = levels('signed', k, range),
+					lu = levels('unsigned', k, range);
+				const setS = new Set(ls),
+					setU = new Set(lu);
 				for (let t = 0; t < 400; t++) {
 					const x = r.uniform(-2 * range, 2 * range);
-					const qs = quantizeSigned(x, k, range), qu = quantizeUnsigned(x, k, range);
+					const qs = quantizeSigned(x, k, range),
+						qu = quantizeUnsigned(x, k, range);
 					expect(setS.has(qs)).toBe(true);
 					expect(setU.has(qu)).toBe(true);
-					const cs = Math.min(range, Math.max(-range, x)), cu = Math.min(range, Math.max(0, x));
+					const cs = Math.min(range, Math.max(-range, x)),
+						cu = Math.min(range, Math.max(0, x));
 					expect(qs).toBe(nearestLevel(cs, ls, (ls.length - 1) / 2));
 					expect(qu).toBe(nearestLevel(cu, lu, 0));
 				}
@@ -204,7 +217,7 @@ describe('ternary', () => {
 		expect(() => ternary(1, -0.1)).toThrow(RangeError);
 	});
 
-	it('ternaryArray matches Larq\'s formula with a three-valued sign on random inputs, including float32 thresholds', () => {
+	it("ternaryArray matches Larq's formula with a three-valued sign on random inputs, including float32 thresholds", () => {
 		const r = createRng(6);
 		const tfSign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
 		const x = new Float32Array(3000).map(() => r.normal());
@@ -242,7 +255,12 @@ describe('scale factors', () => {
 
 	it('alphaPerRow and betaPerRow take mean |.| over each contiguous row', () => {
 		const r = createRng(8);
-		for (const [rows, cols] of [[1, 1], [3, 33], [17, 5], [4, 0]]) {
+		for (const [rows, cols] of [
+			[1, 1],
+			[3, 33],
+			[17, 5],
+			[4, 0]
+		]) {
 			const W = new Float32Array(rows * cols).map(() => r.normal());
 			const a = alphaPerRow(W, rows, cols);
 			const b = betaPerRow(W, rows, cols, new Float64Array(rows));

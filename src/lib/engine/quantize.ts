@@ -296,7 +296,8 @@ export function mse(a: NumArray, b: NumArray): number {
  */
 export function sqnrDb(signal: NumArray, quantized: NumArray): number {
 	checkLength(quantized, signal.length, 'sqnrDb quantized');
-	let ps = 0, pe = 0;
+	let ps = 0,
+		pe = 0;
 	for (let i = 0; i < signal.length; i++) {
 		const s = signal[i];
 		const d = s - quantized[i];

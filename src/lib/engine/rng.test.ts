@@ -3,7 +3,9 @@ import { createRng } from './rng';
 
 describe('createRng', () => {
 	it('replays the same stream for the same seed and differs across seeds', () => {
-		const a = createRng(42), b = createRng(42), c = createRng(43);
+		const a = createRng(42),
+			b = createRng(42),
+			c = createRng(43);
 		const sa = Array.from({ length: 100 }, () => a.nextU32());
 		const sb = Array.from({ length: 100 }, () => b.nextU32());
 		const sc = Array.from({ length: 100 }, () => c.nextU32());
@@ -20,7 +22,9 @@ describe('createRng', () => {
 
 	it('gives uniform floats in [0, 1) with the right mean and variance', () => {
 		const r = createRng(1);
-		let s = 0, s2 = 0, outside = 0;
+		let s = 0,
+			s2 = 0,
+			outside = 0;
 		const n = 100_000;
 		for (let i = 0; i < n; i++) {
 			const x = r.float();
@@ -35,7 +39,8 @@ describe('createRng', () => {
 
 	it('gives standard normals with mean 0 and variance 1', () => {
 		const r = createRng(2);
-		let s = 0, s2 = 0;
+		let s = 0,
+			s2 = 0;
 		const n = 100_000;
 		for (let i = 0; i < n; i++) {
 			const x = r.normal();

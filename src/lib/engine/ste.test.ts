@@ -31,8 +31,12 @@ describe('estimators', () => {
 
 	it('backward matches the REFERENCES formulas and grad(x) = backward(x, 1)', () => {
 		const r = createRng(12);
-		const id = estimator('identity'), cl = estimator('clipped'), ap = estimator('approxsign');
-		const sw = estimator('swishsign'), sw2 = estimator('swishsign', { beta: 2 }), tr = estimator('true');
+		const id = estimator('identity'),
+			cl = estimator('clipped'),
+			ap = estimator('approxsign');
+		const sw = estimator('swishsign'),
+			sw2 = estimator('swishsign', { beta: 2 }),
+			tr = estimator('true');
 		for (const x of points) {
 			const dy = r.normal();
 			expect(id.backward(x, dy)).toBe(dy);

@@ -21,13 +21,7 @@ import { simdClipMask } from './wasm/train-simd';
 export type EstimatorName = 'identity' | 'clipped' | 'approxsign' | 'swishsign' | 'true';
 
 /** Every {@link EstimatorName}, in the order lessons list them. */
-export const ESTIMATOR_NAMES: readonly EstimatorName[] = Object.freeze([
-	'identity',
-	'clipped',
-	'approxsign',
-	'swishsign',
-	'true'
-] as const);
+export const ESTIMATOR_NAMES: readonly EstimatorName[] = Object.freeze(['identity', 'clipped', 'approxsign', 'swishsign', 'true'] as const);
 
 /** A forward/backward pair for binarising with sign. */
 export interface Estimator {

@@ -66,7 +66,10 @@ describe('Trainer', () => {
 		const learn = run(binaryConfig('clipped'), circles, 300).t.evaluate('test');
 		expect(learn.accuracy).toBeGreaterThan(0.9);
 		const stalled = run(
-			{ ...binaryConfig('true'), model: mlpConfig({ inputSize: 2, classes: 2, hidden: [32, 32], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'true' }) },
+			{
+				...binaryConfig('true'),
+				model: mlpConfig({ inputSize: 2, classes: 2, hidden: [32, 32], weights: 'binary', input: 'sign', batchnorm: true, estimator: 'true' })
+			},
 			circles,
 			300
 		);

@@ -112,7 +112,8 @@ export class Trainer {
 		if (B < 2 && this.config.model.layers.some((l) => l.type === 'batchnorm'))
 			throw new RangeError('batch norm needs at least 2 examples per batch: choose a batch size of 2 or more');
 		// A last batch of one example would leave batch norm nothing to normalise: it joins the batch before it.
-		const full = Math.floor(data.nTrain / B), rest = data.nTrain - full * B;
+		const full = Math.floor(data.nTrain / B),
+			rest = data.nTrain - full * B;
 		this.stepsPerEpoch = rest === 0 || (rest === 1 && full > 0) ? full : full + 1;
 		this.order = Int32Array.from({ length: data.nTrain }, (_, i) => i);
 		this.shuffleRng.shuffle(this.order);
@@ -132,7 +133,8 @@ export class Trainer {
 	/** One minibatch: forward, loss, backward, update. The last batch of an epoch may be smaller. */
 	step(): StepMetrics {
 		const { data, model } = this;
-		const D = data.inputSize, C = data.numClasses;
+		const D = data.inputSize,
+			C = data.numClasses;
 		const left = data.nTrain - this.cursor;
 		const B = left === this.batch + 1 ? left : Math.min(this.batch, left);
 		for (let b = 0; b < B; b++) {
@@ -140,14 +142,16 @@ export class Trainer {
 			this.bx.set(data.trainX.subarray(i * D, (i + 1) * D), b * D);
 			this.by[b] = data.trainY[i];
 		}
-		const epoch = this.epochIndex, stepInEpoch = this.stepOfEpoch++;
+		const epoch = this.epochIndex,
+			stepInEpoch = this.stepOfEpoch++;
 		const logits = model.forward(this.bx, B, { training: true });
 		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
 		model.backward(this.dLogits, B);
 
 		const dense = model.weighted;
 		for (let k = 0; k < dense.length; k++) {
-			const w = dense[k].W.value, before = this.signsBefore[k];
+			const w = dense[k].W.value,
+				before = this.signsBefore[k];
 			// +(bool), not a ternary: random signs would mispredict a branch on every weight (~7x slower).
 			for (let i = 0; i < before.length; i++) before[i] = +(w[i] >= 0);
 		}
@@ -167,14 +171,17 @@ export class Trainer {
 		let flipsTotal = 0;
 		let finite = Number.isFinite(loss);
 		const layers: LayerStepMetrics[] = dense.map((d, k) => {
-			const latent = d.weightMode !== 'float', n = d.W.value.length;
+			const latent = d.weightMode !== 'float',
+				n = d.W.value.length;
 			const sync = d instanceof Dense ? syncOf.get(d)! : null;
-			let flips = 0, inside = n;
+			let flips = 0,
+				inside = n;
 			if (latent && sync) {
 				flips = sync.flips;
 				inside = sync.inside;
 			} else if (latent) {
-				const w = d.W.value, before = this.signsBefore[k];
+				const w = d.W.value,
+					before = this.signsBefore[k];
 				for (let i = 0; i < before.length; i++) flips += +(w[i] >= 0) ^ before[i];
 				inside = 0;
 				for (let i = 0; i < n; i++) inside += +(w[i] <= 1 && w[i] >= -1);
@@ -205,8 +212,11 @@ export class Trainer {
 
 	private histogram(d: Dense | Conv2D): Uint32Array | null {
 		if (this.bins <= 0) return null;
-		const h = new Uint32Array(this.bins), w = d.W.value, n = this.bins;
-		const [lo, hi] = HISTOGRAM_RANGE, scale = n / (hi - lo);
+		const h = new Uint32Array(this.bins),
+			w = d.W.value,
+			n = this.bins;
+		const [lo, hi] = HISTOGRAM_RANGE,
+			scale = n / (hi - lo);
 		for (let i = 0; i < w.length; i++) {
 			let b = Math.floor((w[i] - lo) * scale);
 			b = b < 0 ? 0 : b >= n ? n - 1 : b;
@@ -223,7 +233,11 @@ export class Trainer {
 
 /** The L2 norm of g, summed in four interleaved partial sums (a quarter of the dependent adds). */
 function l2norm(g: Float32Array): number {
-	let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+	let s0 = 0,
+		s1 = 0,
+		s2 = 0,
+		s3 = 0,
+		i = 0;
 	for (const n4 = g.length & ~3; i < n4; i += 4) {
 		s0 += g[i] * g[i];
 		s1 += g[i + 1] * g[i + 1];
@@ -235,16 +249,12 @@ function l2norm(g: Float32Array): number {
 }
 
 /** Evaluate any model (trained here or imported from a file) on a data split. */
-export function evaluateModel(
-	model: Model,
-	data: Dataset,
-	split: 'train' | 'test' = 'test',
-	opts: { packed?: boolean; limit?: number } = {}
-): EvalMetrics {
+export function evaluateModel(model: Model, data: Dataset, split: 'train' | 'test' = 'test', opts: { packed?: boolean; limit?: number } = {}): EvalMetrics {
 	const X = split === 'train' ? data.trainX : data.testX;
 	const Y = split === 'train' ? data.trainY : data.testY;
 	const total = Math.min(split === 'train' ? data.nTrain : data.nTest, opts.limit ?? Infinity);
-	const D = data.inputSize, C = data.numClasses;
+	const D = data.inputSize,
+		C = data.numClasses;
 	if (model.inputSize !== D || model.classes !== C)
 		throw new RangeError(`this model takes ${model.inputSize} inputs and ${model.classes} classes; ${data.name} has ${D} and ${C}`);
 	const confusion = new Uint32Array(C * C);
@@ -253,7 +263,8 @@ export function evaluateModel(
 	// memory. Outputs do not depend on the chunking (each example's forward pass is its own).
 	const widest = model.layers.reduce((w, l) => Math.max(w, l.outSize), D);
 	const chunk = Math.max(16, Math.min(500, Math.floor(2 ** 20 / widest)));
-	let lossSum = 0, correct = 0;
+	let lossSum = 0,
+		correct = 0;
 	const pred = new Uint8Array(chunk);
 	for (let s = 0; s < total; s += chunk) {
 		const B = Math.min(chunk, total - s);

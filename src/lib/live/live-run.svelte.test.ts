@@ -184,7 +184,11 @@ describe('LiveRun', () => {
 		// then says it is not running before it goes on with the steps.
 		const asked: Promise<unknown>[] = [];
 		for (let i = 0; i < 40 && client().step < at + 400; i++) {
-			asked.push(client().evaluateQuantized('binary', [1, 2, 3, 4, 5, 6, 8, 12, 16, 32]).catch(() => {}));
+			asked.push(
+				client()
+					.evaluateQuantized('binary', [1, 2, 3, 4, 5, 6, 8, 12, 16, 32])
+					.catch(() => {})
+			);
 			await sleep(10);
 			flushSync();
 		}
@@ -274,8 +278,16 @@ describe('LiveRun', () => {
 
 	it('Reset after a divergence plays again', async () => {
 		// Three ReLU layers, no batch norm, SGD at lr 10 with heavy momentum: the logits blow up within ~10 steps.
-		const float = { ...cfg({ inputSize: 2, classes: 2, hidden: [64, 64, 64] }), batchSize: 32, optimizer: { type: 'sgd' as const, lr: 10, momentum: 0.999 } };
-		const diverging: RunRequest = { ...moons(), data: { kind: 'synthetic', name: 'moons', noise: 0.1, n: 300, seed: 2 }, models: [{ id: 'x', label: 'X', config: float }] };
+		const float = {
+			...cfg({ inputSize: 2, classes: 2, hidden: [64, 64, 64] }),
+			batchSize: 32,
+			optimizer: { type: 'sgd' as const, lr: 10, momentum: 0.999 }
+		};
+		const diverging: RunRequest = {
+			...moons(),
+			data: { kind: 'synthetic', name: 'moons', noise: 0.1, n: 300, seed: 2 },
+			models: [{ id: 'x', label: 'X', config: float }]
+		};
 		const { run, client, workers } = make({ request: () => diverging });
 		run.seen('fig', true);
 		await until(() => client().model('x')?.status === 'diverged', 'the divergence');

@@ -257,22 +257,20 @@ export class LiveRun {
 	}
 
 	#refresh(): void {
-		this.view = (this.client?.models ?? []).map(
-			(m): ModelFrame => ({
-				id: m.id,
-				label: m.label,
-				status: m.status,
-				step: m.step,
-				history: m.history,
-				testHistory: m.testHistory,
-				layerHistory: m.layerHistory,
-				test: m.test,
-				last: m.last,
-				boundary: m.boundary,
-				samples: m.samples,
-				memory: m.memory
-			})
-		);
+		this.view = (this.client?.models ?? []).map((m): ModelFrame => ({
+			id: m.id,
+			label: m.label,
+			status: m.status,
+			step: m.step,
+			history: m.history,
+			testHistory: m.testHistory,
+			layerHistory: m.layerHistory,
+			test: m.test,
+			last: m.last,
+			boundary: m.boundary,
+			samples: m.samples,
+			memory: m.memory
+		}));
 		this.tick++;
 	}
 }

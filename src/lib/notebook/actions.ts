@@ -51,9 +51,7 @@ export const inView: Action<HTMLElement, InViewOptions> = (node, initial) => {
 				// A figure taller than the screen never shows 15% of itself: count it in
 				// view once it fills that share of the viewport instead.
 				const viewport = entry.rootBounds?.height ?? Infinity;
-				intersecting =
-					entry.isIntersecting &&
-					(entry.intersectionRatio >= t - 1e-6 || entry.intersectionRect.height >= viewport * t);
+				intersecting = entry.isIntersecting && (entry.intersectionRatio >= t - 1e-6 || entry.intersectionRect.height >= viewport * t);
 				report();
 			},
 			{

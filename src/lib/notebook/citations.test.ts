@@ -35,10 +35,35 @@ describe('references', () => {
 
 	it('covers every source the design notes name', () => {
 		const needed = [
-			'rastegari2016', 'courbariaux2016', 'hubara2016', 'lin2017', 'bengio2013', 'liu2018', 'darabi2018',
-			'helwegen2019', 'zhou2016', 'hinton2015', 'goodfellow2015', 'dally2015', 'horowitz2014', 'bannink2021',
-			'zhang2019', 'galloway2018', 'lin2019', 'ioffe2015', 'kingma2015', 'larq', 'krizhevsky2012',
-			'simonyan2015', 'he2016', 'sandler2018', 'devlin2019', 'radford2019', 'martinez2020', 'liu2020', 'guo2022'
+			'rastegari2016',
+			'courbariaux2016',
+			'hubara2016',
+			'lin2017',
+			'bengio2013',
+			'liu2018',
+			'darabi2018',
+			'helwegen2019',
+			'zhou2016',
+			'hinton2015',
+			'goodfellow2015',
+			'dally2015',
+			'horowitz2014',
+			'bannink2021',
+			'zhang2019',
+			'galloway2018',
+			'lin2019',
+			'ioffe2015',
+			'kingma2015',
+			'larq',
+			'krizhevsky2012',
+			'simonyan2015',
+			'he2016',
+			'sandler2018',
+			'devlin2019',
+			'radford2019',
+			'martinez2020',
+			'liu2020',
+			'guo2022'
 		];
 		for (const key of needed) expect(Object.hasOwn(REFERENCES, key), key).toBe(true);
 	});

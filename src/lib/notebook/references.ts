@@ -30,8 +30,7 @@ export const REFERENCES = {
 	},
 	courbariaux2016: {
 		authors: ['Matthieu Courbariaux', 'Itay Hubara', 'Daniel Soudry', 'Ran El-Yaniv', 'Yoshua Bengio'],
-		title:
-			'Binarized Neural Networks: Training Deep Neural Networks with Weights and Activations Constrained to +1 or −1',
+		title: 'Binarized Neural Networks: Training Deep Neural Networks with Weights and Activations Constrained to +1 or −1',
 		venue: 'arXiv preprint 1602.02830',
 		year: 2016,
 		url: arxiv('1602.02830')
@@ -59,8 +58,7 @@ export const REFERENCES = {
 	},
 	liu2018: {
 		authors: ['Zechun Liu', 'Baoyuan Wu', 'Wenhan Luo', 'Xin Yang', 'Wei Liu', 'Kwang-Ting Cheng'],
-		title:
-			'Bi-Real Net: Enhancing the Performance of 1-bit CNNs with Improved Representational Capability and Advanced Training Algorithm',
+		title: 'Bi-Real Net: Enhancing the Performance of 1-bit CNNs with Improved Representational Capability and Advanced Training Algorithm',
 		venue: 'European Conference on Computer Vision (ECCV)',
 		year: 2018,
 		url: arxiv('1808.00278')
@@ -73,14 +71,7 @@ export const REFERENCES = {
 		url: arxiv('1812.11800')
 	},
 	helwegen2019: {
-		authors: [
-			'Koen Helwegen',
-			'James Widdicombe',
-			'Lukas Geiger',
-			'Zechun Liu',
-			'Kwang-Ting Cheng',
-			'Roeland Nusselder'
-		],
+		authors: ['Koen Helwegen', 'James Widdicombe', 'Lukas Geiger', 'Zechun Liu', 'Kwang-Ting Cheng', 'Roeland Nusselder'],
 		title: 'Latent Weights Do Not Exist: Rethinking Binarized Neural Network Optimization',
 		venue: 'Advances in Neural Information Processing Systems (NeurIPS)',
 		year: 2019,
@@ -175,15 +166,7 @@ export const REFERENCES = {
 		url: 'https://doi.org/10.1109/ISSCC.2014.6757323'
 	},
 	bannink2021: {
-		authors: [
-			'Tom Bannink',
-			'Adam Hillier',
-			'Lukas Geiger',
-			'Tim de Bruin',
-			'Leon Overweel',
-			'Jelmer Neeven',
-			'Koen Helwegen'
-		],
+		authors: ['Tom Bannink', 'Adam Hillier', 'Lukas Geiger', 'Tim de Bruin', 'Leon Overweel', 'Jelmer Neeven', 'Koen Helwegen'],
 		title: 'Larq Compute Engine: Design, Benchmark and Deploy State-of-the-Art Binarized Neural Networks',
 		venue: 'Conference on Machine Learning and Systems (MLSys)',
 		year: 2021,

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	SEED_MAX,
-	SPEEDS,
-	completeSchema,
-	defaults,
-	parseField,
-	parseQuery,
-	serialiseQuery,
-	type FieldSpec
-} from './url-schema';
+import { SEED_MAX, SPEEDS, completeSchema, defaults, parseField, parseQuery, serialiseQuery, type FieldSpec } from './url-schema';
 
 const FIELDS: FieldSpec[] = [
 	{ name: 'bits', type: 'int', default: 8, min: 1, max: 32 },
@@ -54,7 +45,17 @@ describe('parseQuery', () => {
 
 	it('reads every type', () => {
 		const r = parseQuery(SCHEMA, '?bits=4&lr=1e-3&est=approxsign&bn=0&note=hi%20there&hidden=64,16&seed=42&speed=2&present=figure-3');
-		expect(r.values).toEqual({ bits: 4, lr: 0.001, est: 'approxsign', bn: false, note: 'hi there', hidden: [64, 16], seed: 42, speed: '2', present: 'figure-3' });
+		expect(r.values).toEqual({
+			bits: 4,
+			lr: 0.001,
+			est: 'approxsign',
+			bn: false,
+			note: 'hi there',
+			hidden: [64, 16],
+			seed: 42,
+			speed: '2',
+			present: 'figure-3'
+		});
 		expect(r.notices).toEqual([]);
 	});
 
@@ -112,8 +113,7 @@ describe('parseQuery', () => {
 		});
 		expect(parseField(FIELDS[5], '0, 1000')).toEqual({
 			value: [1, 512],
-			notice:
-				'hidden: 0 is below the smallest allowed, 1; using 1. hidden: 1000 is above the largest allowed, 512; using 512'
+			notice: 'hidden: 0 is below the smallest allowed, 1; using 1. hidden: 1000 is above the largest allowed, 512; using 512'
 		});
 		expect(parseField(FIELDS[5], '')).toEqual({ value: [32, 32], notice: 'hidden: no value given; using 32,32' });
 		expect(parseField(FIELDS[5], '1,,2').notice).toMatch(/not a comma-separated list/);

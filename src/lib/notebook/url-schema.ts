@@ -145,11 +145,7 @@ interface Parsed<V> {
 	notice?: string;
 }
 
-function clampNumber(
-	f: { name: string; min?: number; max?: number },
-	n: number,
-	label: string = f.name
-): Parsed<number> {
+function clampNumber(f: { name: string; min?: number; max?: number }, n: number, label: string = f.name): Parsed<number> {
 	if (f.max !== undefined && n > f.max) {
 		return { value: f.max, notice: `${label}: ${n} is above the largest allowed, ${f.max}; using ${f.max}` };
 	}
@@ -177,9 +173,7 @@ export function parseField(f: FieldSpec, raw: string): Parsed<number | string | 
 			return clampNumber(f, n === 0 ? 0 : n); // no -0 in links
 		}
 		case 'enum':
-			return f.options.includes(text)
-				? { value: text }
-				: fallback(`is not one of ${f.options.join(', ')}`);
+			return f.options.includes(text) ? { value: text } : fallback(`is not one of ${f.options.join(', ')}`);
 		case 'bool': {
 			const t = text.toLowerCase();
 			if (['1', 'true', 'on', 'yes'].includes(t)) return { value: true };
@@ -242,7 +236,10 @@ export function parseQuery(schema: readonly FieldSpec[], search: string | URLSea
 		seen.add(key);
 		if (key === HIDE) {
 			hidden = [];
-			for (const name of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+			for (const name of raw
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)) {
 				if (!byName.has(name) && !isExtra(name)) notices.push(`hide: ${quote(name)} is not a setting on this page; ignored`);
 				else if (!hidden.includes(name)) hidden.push(name);
 			}

@@ -19,16 +19,7 @@ import { browser } from '$app/environment';
 import { replaceState } from '$app/navigation';
 import { page } from '$app/state';
 import { getContext, setContext, untrack } from 'svelte';
-import {
-	HIDE_EXTRAS,
-	completeSchema,
-	defaults,
-	parseQuery,
-	serialiseQuery,
-	type AnyValues,
-	type FieldSpec,
-	type Values
-} from './url-schema';
+import { HIDE_EXTRAS, completeSchema, defaults, parseQuery, serialiseQuery, type AnyValues, type FieldSpec, type Values } from './url-schema';
 
 const KEY = Symbol('bitwise-url-state');
 
@@ -119,9 +110,6 @@ export function getUrlState(): UrlState<readonly FieldSpec[]> | undefined {
 }
 
 /** One page's URL state. `fields` is the page's schema; `seed`, `speed`, `present` and `hide` are added. */
-export function defineUrlState<const S extends readonly FieldSpec[]>(
-	fields: S,
-	options?: UrlStateOptions
-): UrlState<S> {
+export function defineUrlState<const S extends readonly FieldSpec[]>(fields: S, options?: UrlStateOptions): UrlState<S> {
 	return new UrlState(fields, options);
 }

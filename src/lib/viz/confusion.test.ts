@@ -25,7 +25,9 @@ describe('confusionStats', () => {
 
 /** The sRGB mix CSS color-mix(in srgb, a p%, b) produces. */
 function mix(a: string, p: number, b: string): string {
-	const x = rgb(a), y = rgb(b), t = p / 100;
+	const x = rgb(a),
+		y = rgb(b),
+		t = p / 100;
 	return rgb(x.r * t + y.r * (1 - t), x.g * t + y.g * (1 - t), x.b * t + y.b * (1 - t)).formatHex();
 }
 
@@ -45,7 +47,8 @@ describe('cellShade', () => {
 	});
 	it('leaves empty cells unshaded and gets darker as the share grows', () => {
 		expect(cellShade(0, 0, 'viridis').kind).toBe('empty');
-		const a = cellShade(5, 0.3, 'viridis'), b = cellShade(50, 0.9, 'viridis');
+		const a = cellShade(5, 0.3, 'viridis'),
+			b = cellShade(50, 0.9, 'viridis');
 		if (a.kind !== 'fill' || b.kind !== 'fill') throw new Error('expected fills');
 		expect(rgb(b.colour).r + rgb(b.colour).g + rgb(b.colour).b).toBeLessThan(rgb(a.colour).r + rgb(a.colour).g + rgb(a.colour).b);
 	});

@@ -22,7 +22,8 @@ export function confusionStats(counts: ArrayLike<number>, n: number): ConfusionS
 	const rowTotals = new Float64Array(n);
 	const rowShare = new Float64Array(n * n);
 	const perClass = new Float64Array(n);
-	let total = 0, trace = 0;
+	let total = 0,
+		trace = 0;
 	for (let r = 0; r < n; r++) {
 		let t = 0;
 		for (let c = 0; c < n; c++) t += counts[r * n + c];
@@ -47,10 +48,7 @@ export const TINT_BELOW = 0.25;
 /** The part of the sequential scheme used: high share dark (t near 0.05), low share light (0.95). */
 export const SHADE_T: readonly [number, number] = [0.05, 0.95];
 
-export type CellShade =
-	| { kind: 'empty' }
-	| { kind: 'tint'; colour: string; percent: number }
-	| { kind: 'fill'; colour: string; text: '#000' | '#fff' };
+export type CellShade = { kind: 'empty' } | { kind: 'tint'; colour: string; percent: number } | { kind: 'fill'; colour: string; text: '#000' | '#fff' };
 
 /**
  * How a confusion cell holding `share` of its row is shaded. High share is dark, so

@@ -55,7 +55,8 @@ describe('normaliseDigit', () => {
 		const ink = new Float32Array(N * N);
 		strokeSegment(ink, N, 14, 9, 14, 19);
 		const b = inkBounds(normaliseDigit(ink), N, 0.3)!;
-		const w = b[2] - b[0] + 1, h = b[3] - b[1] + 1;
+		const w = b[2] - b[0] + 1,
+			h = b[3] - b[1] + 1;
 		expect(h).toBeGreaterThanOrEqual(18);
 		expect(w).toBeLessThanOrEqual(8);
 	});

@@ -28,8 +28,10 @@ export const MNIST_BRUSH: Brush = { core: 0.9, outer: 1.9 };
  */
 export function stamp(ink: Float32Array, size: number, cx: number, cy: number, brush: Brush = MNIST_BRUSH): boolean {
 	const r = Math.ceil(brush.outer);
-	const c0 = Math.max(0, Math.floor(cx) - r), c1 = Math.min(size - 1, Math.floor(cx) + r);
-	const r0 = Math.max(0, Math.floor(cy) - r), r1 = Math.min(size - 1, Math.floor(cy) + r);
+	const c0 = Math.max(0, Math.floor(cx) - r),
+		c1 = Math.min(size - 1, Math.floor(cx) + r);
+	const r0 = Math.max(0, Math.floor(cy) - r),
+		r1 = Math.min(size - 1, Math.floor(cy) + r);
 	let changed = false;
 	for (let y = r0; y <= r1; y++) {
 		for (let x = c0; x <= c1; x++) {
@@ -47,15 +49,7 @@ export function stamp(ink: Float32Array, size: number, cx: number, cy: number, b
 }
 
 /** Stamp along the segment from (x0, y0) to (x1, y1) every quarter cell, so fast strokes stay continuous. */
-export function strokeSegment(
-	ink: Float32Array,
-	size: number,
-	x0: number,
-	y0: number,
-	x1: number,
-	y1: number,
-	brush: Brush = MNIST_BRUSH
-): boolean {
+export function strokeSegment(ink: Float32Array, size: number, x0: number, y0: number, x1: number, y1: number, brush: Brush = MNIST_BRUSH): boolean {
 	const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 0.25));
 	let changed = false;
 	for (let s = 0; s <= steps; s++) {
@@ -67,7 +61,9 @@ export function strokeSegment(
 
 /** Centre of mass in cell units (cell centres at c + 0.5), or null for an empty image. */
 export function centreOfMass(ink: ArrayLike<number>, size: number): { x: number; y: number; mass: number } | null {
-	let m = 0, sx = 0, sy = 0;
+	let m = 0,
+		sx = 0,
+		sy = 0;
 	for (let y = 0; y < size; y++) {
 		for (let x = 0; x < size; x++) {
 			const v = ink[y * size + x];
@@ -82,7 +78,10 @@ export function centreOfMass(ink: ArrayLike<number>, size: number): { x: number;
 
 /** Bounding box of cells with ink above `threshold`: [x0, y0, x1, y1] inclusive, or null. */
 export function inkBounds(ink: ArrayLike<number>, size: number, threshold = 0.05): [number, number, number, number] | null {
-	let x0 = size, y0 = size, x1 = -1, y1 = -1;
+	let x0 = size,
+		y0 = size,
+		x1 = -1,
+		y1 = -1;
 	for (let y = 0; y < size; y++) {
 		for (let x = 0; x < size; x++) {
 			if (ink[y * size + x] <= threshold) continue;
@@ -97,13 +96,14 @@ export function inkBounds(ink: ArrayLike<number>, size: number, threshold = 0.05
 
 /** Bilinear sample of the ink at a point in cell units; outside the grid is empty. */
 function sample(ink: ArrayLike<number>, size: number, x: number, y: number): number {
-	const fx = x - 0.5, fy = y - 0.5;
-	const xa = Math.floor(fx), ya = Math.floor(fy);
-	const tx = fx - xa, ty = fy - ya;
+	const fx = x - 0.5,
+		fy = y - 0.5;
+	const xa = Math.floor(fx),
+		ya = Math.floor(fy);
+	const tx = fx - xa,
+		ty = fy - ya;
 	const at = (cx: number, cy: number) => (cx < 0 || cy < 0 || cx >= size || cy >= size ? 0 : ink[cy * size + cx]);
-	return (
-		(1 - ty) * ((1 - tx) * at(xa, ya) + tx * at(xa + 1, ya)) + ty * ((1 - tx) * at(xa, ya + 1) + tx * at(xa + 1, ya + 1))
-	);
+	return (1 - ty) * ((1 - tx) * at(xa, ya) + tx * at(xa + 1, ya)) + ty * ((1 - tx) * at(xa, ya + 1) + tx * at(xa + 1, ya + 1));
 }
 
 /**
@@ -118,10 +118,12 @@ export function normaliseDigit(ink: ArrayLike<number>, size = DIGIT_SIZE, box = 
 	const b = inkBounds(ink, size);
 	if (!b) return out;
 	const [x0, y0, x1, y1] = b;
-	const w = x1 - x0 + 1, h = y1 - y0 + 1;
+	const w = x1 - x0 + 1,
+		h = y1 - y0 + 1;
 	const s = box / Math.max(w, h);
 	// The scaled box, centred in the frame before the centre-of-mass shift.
-	const ox = (size - w * s) / 2, oy = (size - h * s) / 2;
+	const ox = (size - w * s) / 2,
+		oy = (size - h * s) / 2;
 	const scaled = new Float32Array(size * size);
 	const SS = 4;
 	for (let y = 0; y < size; y++) {
@@ -139,7 +141,8 @@ export function normaliseDigit(ink: ArrayLike<number>, size = DIGIT_SIZE, box = 
 	}
 	const com = centreOfMass(scaled, size);
 	if (!com) return out;
-	const dx = Math.round(size / 2 - com.x), dy = Math.round(size / 2 - com.y);
+	const dx = Math.round(size / 2 - com.x),
+		dy = Math.round(size / 2 - com.y);
 	for (let y = 0; y < size; y++) {
 		const sy = y - dy;
 		if (sy < 0 || sy >= size) continue;

@@ -24,7 +24,11 @@ export function minMaxIndices(ys: ArrayLike<number>, buckets: number): Uint32Arr
 	for (let j = 0; j < b; j++) {
 		const start = Math.floor((j * n) / b);
 		const end = Math.floor(((j + 1) * n) / b);
-		let first = -1, last = -1, lo = -1, hi = -1, gap = -1;
+		let first = -1,
+			last = -1,
+			lo = -1,
+			hi = -1,
+			gap = -1;
 		for (let i = start; i < end; i++) {
 			const v = ys[i];
 			if (!Number.isFinite(v)) {

@@ -6,7 +6,12 @@ describe('pickUnits', () => {
 		expect(pickUnits(5, 12)).toEqual([0, 1, 2, 3, 4]);
 	});
 	it('spreads a cap over a large layer, first and last included, distinct and ascending', () => {
-		for (const [n, cap] of [[784, 12], [13, 12], [256, 7], [10, 2]]) {
+		for (const [n, cap] of [
+			[784, 12],
+			[13, 12],
+			[256, 7],
+			[10, 2]
+		]) {
 			const u = pickUnits(n, cap);
 			expect(u.length).toBe(cap);
 			expect(u[0]).toBe(0);
@@ -31,7 +36,10 @@ describe('pickEdges', () => {
 		expect(pickEdges(w, 3, [0, 1, 2], [0, 1], 2)).toEqual(e);
 	});
 	it('gives every edge without values', () => {
-		expect(pickEdges(null, 3, [0, 2], [1]).map((e) => [e.from, e.to])).toEqual([[0, 0], [1, 0]]);
+		expect(pickEdges(null, 3, [0, 2], [1]).map((e) => [e.from, e.to])).toEqual([
+			[0, 0],
+			[1, 0]
+		]);
 	});
 });
 

@@ -66,7 +66,10 @@ export interface EdgeStats {
 }
 
 export function edgeStats(values: ArrayLike<number>): EdgeStats {
-	let maxAbs = 0, sum = 0, pos = 0, n = 0;
+	let maxAbs = 0,
+		sum = 0,
+		pos = 0,
+		n = 0;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
 		if (!Number.isFinite(v)) continue;

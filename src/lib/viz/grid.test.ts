@@ -6,9 +6,7 @@ describe('fillRGBA', () => {
 	it('maps lo and hi to the table ends, clamps outside, clears non-finite', () => {
 		const out = new Uint8ClampedArray(6 * 4);
 		fillRGBA([0, 0.5, 1, -3, 9, NaN], lut, 0, 1, out);
-		expect(Array.from(out)).toEqual([
-			0, 0, 0, 255, 100, 100, 100, 255, 200, 200, 200, 255, 0, 0, 0, 255, 200, 200, 200, 255, 0, 0, 0, 0
-		]);
+		expect(Array.from(out)).toEqual([0, 0, 0, 255, 100, 100, 100, 255, 200, 200, 200, 255, 0, 0, 0, 255, 200, 200, 200, 255, 0, 0, 0, 0]);
 	});
 	it('rejects a buffer too small', () => {
 		expect(() => fillRGBA([1, 2], lut, 0, 1, new Uint8ClampedArray(4))).toThrow(RangeError);
@@ -34,7 +32,8 @@ describe('fractionAbove', () => {
 describe('cellAt', () => {
 	const ext = { x: [-1, 1], y: [-1, 1] } as const;
 	it('agrees with gridPoints: every cell centre maps back to its own cell', () => {
-		const rows = 3, cols = 5;
+		const rows = 3,
+			cols = 5;
 		const p = gridPoints(rows, cols, ext);
 		for (let k = 0; k < rows * cols; k++) {
 			expect(cellAt(p[2 * k], p[2 * k + 1], rows, cols, ext)).toEqual({ row: Math.floor(k / cols), col: k % cols });

@@ -59,7 +59,8 @@ export function gridPoints(rows: number, cols: number, extent: Extent): Float32A
 
 /** Share of the finite values strictly above `threshold` (0 when there are none). */
 export function fractionAbove(values: ArrayLike<number>, threshold: number): number {
-	let above = 0, finite = 0;
+	let above = 0,
+		finite = 0;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
 		if (!Number.isFinite(v)) continue;
@@ -73,9 +74,11 @@ export function fractionAbove(values: ArrayLike<number>, threshold: number): num
 export function cellAt(x: number, y: number, rows: number, cols: number, extent: Extent): { row: number; col: number } | null {
 	const [x0, x1] = extent.x;
 	const [y0, y1] = extent.y;
-	const fx = (x - x0) / (x1 - x0), fy = (y1 - y) / (y1 - y0);
+	const fx = (x - x0) / (x1 - x0),
+		fy = (y1 - y) / (y1 - y0);
 	if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1)) return null;
-	const col = Math.floor(fx * cols), row = Math.floor(fy * rows);
+	const col = Math.floor(fx * cols),
+		row = Math.floor(fy * rows);
 	// A point exactly on the far edge belongs to the last cell.
 	return { row: Math.min(rows - 1, row), col: Math.min(cols - 1, col) };
 }
@@ -93,7 +96,8 @@ export function pointsOnTheirSide(
 	points: readonly { x: number; y: number; label: number }[],
 	threshold: number
 ): { agree: number; counted: number } {
-	let agree = 0, counted = 0;
+	let agree = 0,
+		counted = 0;
 	for (const p of points) {
 		if (p.label !== 0 && p.label !== 1) continue;
 		const c = cellAt(p.x, p.y, rows, cols, extent);

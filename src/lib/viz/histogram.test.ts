@@ -11,7 +11,14 @@ describe('planMarkers', () => {
 	it('refuses 255 levels of an 8-bit quantiser at phone width', () => {
 		const levels = Array.from({ length: 255 }, (_, c) => (c - 127) / 127);
 		expect(planMarkers(levels, -1, 1, 340).tooDense).toBe(true);
-		expect(planMarkers(levels.filter((_, i) => i % 32 === 0), -1, 1, 340).tooDense).toBe(false);
+		expect(
+			planMarkers(
+				levels.filter((_, i) => i % 32 === 0),
+				-1,
+				1,
+				340
+			).tooDense
+		).toBe(false);
 	});
 });
 

@@ -43,13 +43,17 @@ export interface HistogramStats {
 export function histogramStats(counts: ArrayLike<number>, lo: number, hi: number): HistogramStats {
 	const bins = counts.length;
 	const w = (hi - lo) / bins;
-	let total = 0, sum = 0, mode = -1, zero = 0;
+	let total = 0,
+		sum = 0,
+		mode = -1,
+		zero = 0;
 	for (let i = 0; i < bins; i++) {
 		const c = counts[i];
 		total += c;
 		sum += c * (lo + (i + 0.5) * w);
 		if (c > 0 && (mode < 0 || c > counts[mode])) mode = i;
-		const a = lo + i * w, b = a + w;
+		const a = lo + i * w,
+			b = a + w;
 		if (a <= 0 && b >= 0) zero += c;
 	}
 	return { total, mean: total > 0 ? sum / total : NaN, mode, nearZero: total > 0 ? zero / total : 0 };

@@ -36,7 +36,8 @@ describe('the colour tokens of app.css', () => {
 		for (const theme of [0, 1]) {
 			const where = theme ? 'dark' : 'light';
 			for (const fg of text)
-				for (const bg of ['bg', 'surface']) expect(contrast(token(fg)[theme], token(bg)[theme]), `--${fg} on --${bg}, ${where}`).toBeGreaterThanOrEqual(4.5);
+				for (const bg of ['bg', 'surface'])
+					expect(contrast(token(fg)[theme], token(bg)[theme]), `--${fg} on --${bg}, ${where}`).toBeGreaterThanOrEqual(4.5);
 			// Links sit on the page; on a surface the accent marks controls (borders, sliders, pressed buttons).
 			expect(contrast(token('accent')[theme], token('bg')[theme]), `--accent on --bg, ${where}`).toBeGreaterThanOrEqual(4.5);
 			expect(contrast(token('accent')[theme], token('surface')[theme]), `--accent on --surface, ${where}`).toBeGreaterThanOrEqual(3);
@@ -76,7 +77,8 @@ describe('colour scales', () => {
 		expect(Array.from(lut.slice(60, 64))).toEqual([0xfd, 0xe7, 0x25, 255]);
 	});
 	it('keeps a narrowed table away from the diverging ends', () => {
-		const full = buildLUT('PuOr', 8), narrow = buildLUT('PuOr', 8, 0.2, 0.8);
+		const full = buildLUT('PuOr', 8),
+			narrow = buildLUT('PuOr', 8, 0.2, 0.8);
 		expect(Array.from(narrow.slice(0, 3))).not.toEqual(Array.from(full.slice(0, 3)));
 	});
 	it('runs the ink scale from paper to ink', () => {

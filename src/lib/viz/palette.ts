@@ -7,13 +7,7 @@
  * colour-blind safe). Colour is never the only carrier: series also get a dash
  * pattern ({@link seriesDash}) and the components print labels and numbers.
  */
-import {
-	interpolateBrBG,
-	interpolateCividis,
-	interpolatePuOr,
-	interpolateViridis,
-	rgb
-} from 'd3';
+import { interpolateBrBG, interpolateCividis, interpolatePuOr, interpolateViridis, rgb } from 'd3';
 
 export const OKABE_ITO = {
 	black: '#000000',
@@ -118,7 +112,8 @@ export function luminance(colour: string): number {
 
 /** WCAG contrast ratio of two CSS colours (1 .. 21). */
 export function contrast(a: string, b: string): number {
-	const la = luminance(a), lb = luminance(b);
+	const la = luminance(a),
+		lb = luminance(b);
 	return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 

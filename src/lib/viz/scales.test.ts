@@ -11,7 +11,12 @@ describe('finiteExtent', () => {
 
 describe('nice domains', () => {
 	it('contains the extent and ends on round numbers', () => {
-		for (const [lo, hi] of [[0.13, 2.71], [-3.2, 0.4], [0, 1], [17, 1789]] as const) {
+		for (const [lo, hi] of [
+			[0.13, 2.71],
+			[-3.2, 0.4],
+			[0, 1],
+			[17, 1789]
+		] as const) {
 			const [a, b] = niceLinearDomain([lo, hi]);
 			expect(a).toBeLessThanOrEqual(lo);
 			expect(b).toBeGreaterThanOrEqual(hi);

@@ -8,7 +8,8 @@ import { format, scaleLinear } from 'd3';
  * over the values > 0, for a log axis). null when there is no such value.
  */
 export function finiteExtent(arrays: readonly ArrayLike<number>[], positiveOnly = false): [number, number] | null {
-	let lo = Infinity, hi = -Infinity;
+	let lo = Infinity,
+		hi = -Infinity;
 	for (const a of arrays) {
 		for (let i = 0; i < a.length; i++) {
 			const v = a[i];
@@ -26,11 +27,7 @@ export function finiteExtent(arrays: readonly ArrayLike<number>[], positiveOnly 
  * Rounding also makes the domain change in steps, so a chart fed 60 times a second
  * rebuilds its scale only when the data cross a tick.
  */
-export function niceLinearDomain(
-	extent: readonly [number, number] | null,
-	ticks = 5,
-	fallback: readonly [number, number] = [0, 1]
-): [number, number] {
+export function niceLinearDomain(extent: readonly [number, number] | null, ticks = 5, fallback: readonly [number, number] = [0, 1]): [number, number] {
 	if (!extent) return [fallback[0], fallback[1]];
 	let [lo, hi] = extent;
 	if (lo === hi) {

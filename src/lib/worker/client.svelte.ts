@@ -118,6 +118,7 @@ export class TrainingClient {
 	private controlsSent = 0;
 	private errorAtControl = -1;
 	private requestCounter = 0;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- request bookkeeping, never rendered
 	private pending = new Map<number, Pending>();
 	private frameRequested = false;
 	private frameFallback: ReturnType<typeof setTimeout> | null = null;
@@ -250,10 +251,7 @@ export class TrainingClient {
 	 * the copies small for a figure that polls. Cheap enough to poll a few times
 	 * a second for a live figure (await each answer before asking again).
 	 */
-	inspect(
-		modelId: string,
-		opts: { activations?: { layer: number; count: number }; only?: number[]; gradients?: boolean } = {}
-	): Promise<Inspection> {
+	inspect(modelId: string, opts: { activations?: { layer: number; count: number }; only?: number[]; gradients?: boolean } = {}): Promise<Inspection> {
 		return this.request((requestId, runId) => ({
 			v: PROTOCOL_VERSION,
 			type: 'inspect',
@@ -348,8 +346,7 @@ export class TrainingClient {
 		if (this.pingSent) {
 			// A hidden tab's timers run late; only count time the page could have seen an answer.
 			const hidden = typeof document !== 'undefined' && document.hidden;
-			if (!hidden && now - this.pingSent.at > this.opts.pingTimeout)
-				this.crash('the training worker stopped responding');
+			if (!hidden && now - this.pingSent.at > this.opts.pingTimeout) this.crash('the training worker stopped responding');
 			return;
 		}
 		this.pingSent = { id: ++this.pingCounter, at: now };

@@ -191,7 +191,8 @@ describe('TrainingClient', () => {
 		client.setSpeed(20);
 		client.start(request());
 		await until(() => client.step >= 1, 'the first step');
-		const t0 = performance.now(), s0 = client.step;
+		const t0 = performance.now(),
+			s0 = client.step;
 		await new Promise((r) => setTimeout(r, 500));
 		const rate = ((client.step - s0) * 1000) / (performance.now() - t0);
 		// 20 a second, give or take timer slack on a busy machine; unpaced it would be hundreds.

@@ -14,9 +14,9 @@ describe('decisionGrid', () => {
 		const g = decisionGrid(model, res);
 		expect(g.length).toBe(16);
 		const at = (r: number, c: number) => g[r * res + c];
-		const x = (c: number) => -1 + (2 * c + 1) / res, y = (r: number) => 1 - (2 * r + 1) / res;
-		for (let r = 0; r < res; r++)
-			for (let c = 0; c < res; c++) expect(at(r, c)).toBeCloseTo(1 / (1 + Math.exp(-(x(c) + 2 * y(r)))), 6);
+		const x = (c: number) => -1 + (2 * c + 1) / res,
+			y = (r: number) => 1 - (2 * r + 1) / res;
+		for (let r = 0; r < res; r++) for (let c = 0; c < res; c++) expect(at(r, c)).toBeCloseTo(1 / (1 + Math.exp(-(x(c) + 2 * y(r)))), 6);
 		expect(at(0, res - 1)).toBeGreaterThan(0.9); // top right
 		expect(at(res - 1, 0)).toBeLessThan(0.1); // bottom left
 	});
@@ -32,12 +32,21 @@ describe('histogram', () => {
 describe('TestEvaluation', () => {
 	it('matches evaluateModel exactly in accuracy and confusion, whatever the chunk size', () => {
 		const data = makeSynthetic('spiral', { n: 400, noise: 0.2, seed: 4 });
-		const t = new Trainer({ model: mlpConfig({ inputSize: 2, classes: 2, hidden: [16], weights: 'binary', input: 'sign', batchnorm: true }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 1 }, data);
+		const t = new Trainer(
+			{
+				model: mlpConfig({ inputSize: 2, classes: 2, hidden: [16], weights: 'binary', input: 'sign', batchnorm: true }),
+				optimizer: { type: 'adam', lr: 0.01 },
+				batchSize: 32,
+				seed: 1
+			},
+			data
+		);
 		for (let i = 0; i < 40; i++) t.step();
 		const reference = evaluateModel(t.model, data, 'test');
 		for (const rows of [1, 7, 80, 1000]) {
 			const e = new TestEvaluation(t.stepsDone, data);
-			let r = null, chunks = 0;
+			let r: ReturnType<typeof e.advance>,
+				chunks = 0;
 			while (!(r = e.advance(t.model, rows))) chunks++;
 			expect(chunks + 1).toBe(Math.ceil(data.nTest / rows));
 			expect(r.step).toBe(40);

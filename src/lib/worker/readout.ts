@@ -39,7 +39,9 @@ export class TestEvaluation {
 
 	/** Evaluate up to `rows` more examples; the result once every test example is done, else null. */
 	advance(model: Model, rows: number): TestResult | null {
-		const d = this.data, D = d.inputSize, C = d.numClasses;
+		const d = this.data,
+			D = d.inputSize,
+			C = d.numClasses;
 		const B = Math.min(rows, d.nTest - this.offset);
 		if (B > 0) {
 			const logits = model.forward(d.testX.subarray(this.offset * D, (this.offset + B) * D), B, { training: false });
@@ -75,7 +77,8 @@ export function samplePredictions(model: Model, data: Dataset, k: number): Sampl
 /** Weights over HISTOGRAM_RANGE in `bins` bins, values outside clamped into the end bins (as the trainer's). */
 export function histogram(w: Float32Array, bins: number): Uint32Array {
 	const h = new Uint32Array(bins);
-	const [lo, hi] = HISTOGRAM_RANGE, scale = bins / (hi - lo);
+	const [lo, hi] = HISTOGRAM_RANGE,
+		scale = bins / (hi - lo);
 	for (let i = 0; i < w.length; i++) {
 		let b = Math.floor((w[i] - lo) * scale);
 		b = b < 0 ? 0 : b >= bins ? bins - 1 : b;

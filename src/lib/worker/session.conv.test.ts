@@ -18,7 +18,11 @@ describe('Session with ConvNets', () => {
 			{ id: 'binary', label: 'Binary', config: train(spec, 1e-2) },
 			{ id: 'float', label: 'Float twin', config: train(convnetFloatTwin(spec), 1e-3) }
 		];
-		session.receive({ v: PROTOCOL_VERSION, type: 'init', run: { runId: 1, data: { kind: 'mnist', seed: 1, url: '/data/mnist.bin', trainSize: 128, testSize: 50 }, models, options: { maxSteps: 3 } } });
+		session.receive({
+			v: PROTOCOL_VERSION,
+			type: 'init',
+			run: { runId: 1, data: { kind: 'mnist', seed: 1, url: '/data/mnist.bin', trainSize: 128, testSize: 50 }, models, options: { maxSteps: 3 } }
+		});
 		await new Promise((r) => setTimeout(r, 0));
 		for (let n = 0; queue.length && n < 10000; n++) {
 			const before = posts.length;

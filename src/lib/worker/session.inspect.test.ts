@@ -57,7 +57,7 @@ function engineTwin(config: TrainConfig, steps: number): Trainer {
 }
 
 describe('Session: inspect', () => {
-	it('returns each dense layer\'s weights and last gradients, equal to the engine\'s, transferred', () => {
+	it("returns each dense layer's weights and last gradients, equal to the engine's, transferred", () => {
 		const h = harness();
 		h.send({ type: 'init', run: spec() });
 		h.send({ type: 'step', runId: 1, n: 25 });
@@ -85,7 +85,7 @@ describe('Session: inspect', () => {
 		expect(post.transfer).toContain(ins.layers[2].grad.buffer);
 	});
 
-	it('gives a layer\'s inputs on test examples, and multibase shifts and scales', () => {
+	it("gives a layer's inputs on test examples, and multibase shifts and scales", () => {
 		const h = harness();
 		h.send({ type: 'init', run: spec([{ id: 'multi', label: 'ABC', config: MULTI }]) });
 		h.send({ type: 'step', runId: 1, n: 10 });
@@ -127,7 +127,11 @@ describe('Session: inspect', () => {
 		expect(errs[0].message).toMatch(/no model 'nope'/);
 		expect(errs[1].message).toMatch(/layer must be an integer from 0 to 2/);
 		expect(errs[2].message).toMatch(/count must be an integer from 1 to 80/);
-		expect(errs.map((e) => [e.kind, e.recoverable])).toEqual([['config', true], ['config', true], ['config', true]]);
+		expect(errs.map((e) => [e.kind, e.recoverable])).toEqual([
+			['config', true],
+			['config', true],
+			['config', true]
+		]);
 	});
 });
 
@@ -135,7 +139,13 @@ describe('Session: timeInference', () => {
 	it('times every model, interleaved, and says which ran on the packed kernel', () => {
 		const h = harness();
 		const float: TrainConfig = { ...BINARY, model: mlpConfig({ inputSize: 2, classes: 2, hidden: [16, 16], batchnorm: true }) };
-		h.send({ type: 'init', run: spec([{ id: 'binary', label: 'Binary', config: BINARY }, { id: 'float', label: 'Float', config: float }]) });
+		h.send({
+			type: 'init',
+			run: spec([
+				{ id: 'binary', label: 'Binary', config: BINARY },
+				{ id: 'float', label: 'Float', config: float }
+			])
+		});
 		h.send({ type: 'timeInference', runId: 1, requestId: 9, modelIds: [], batch: 64, repeats: 5 });
 		const [r] = h.of('inferenceTimes');
 		expect(r.requestId).toBe(9);
@@ -160,12 +170,15 @@ describe('Session: timeInference', () => {
 });
 
 describe('Session: per-layer series', () => {
-	it('streams gradient norms, clip-window shares and flips per layer and step, equal to the engine\'s', () => {
+	it("streams gradient norms, clip-window shares and flips per layer and step, equal to the engine's", () => {
 		const h = harness();
 		h.send({ type: 'init', run: spec() });
 		h.send({ type: 'step', runId: 1, n: 30 });
 		h.run();
-		const series = h.of('snapshot').map((s) => s.models[0].series).filter((s) => s.step.length > 0);
+		const series = h
+			.of('snapshot')
+			.map((s) => s.models[0].series)
+			.filter((s) => s.step.length > 0);
 		const cat = (k: number, key: 'gradNorm' | 'clipShare' | 'weightClipShare' | 'flips') => series.flatMap((s) => Array.from(s.layers[k][key]));
 		const t = new Trainer(BINARY, makeSynthetic('moons', { n: 400, noise: 0.1, seed: 2 }), { histogramBins: 0 });
 		const ms = Array.from({ length: 30 }, () => t.step());

@@ -34,7 +34,12 @@ function harness() {
 
 const DATA: DataSpec = { kind: 'synthetic', name: 'moons', noise: 0.1, n: 400, seed: 2 };
 const CONFIG: TrainConfig = { model: mlpConfig({ inputSize: 2, classes: 2, hidden: [32] }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 1 };
-const spec = (runId: number, options = {}): RunSpec => ({ runId, data: DATA, models: [{ id: 'float', label: 'Float', config: CONFIG }], options: { boundaryResolution: 8, evalEvery: 20, ...options } });
+const spec = (runId: number, options = {}): RunSpec => ({
+	runId,
+	data: DATA,
+	models: [{ id: 'float', label: 'Float', config: CONFIG }],
+	options: { boundaryResolution: 8, evalEvery: 20, ...options }
+});
 
 describe('Session: evalQuantized', () => {
 	it('answers with the accuracy at each width, equal to the engine evaluated on the same weights', () => {

@@ -40,9 +40,7 @@ function harness(opts: { autoFrame?: boolean; fetchBytes?: (url: string) => Prom
 				const before = posts.length;
 				queue.shift()!();
 				n++;
-				if (autoFrame)
-					for (const p of posts.slice(before))
-						if (p.msg.type === 'snapshot') send({ type: 'frame', runId: p.msg.runId });
+				if (autoFrame) for (const p of posts.slice(before)) if (p.msg.type === 'snapshot') send({ type: 'frame', runId: p.msg.runId });
 			}
 			return n;
 		},
@@ -165,7 +163,10 @@ describe('Session', () => {
 		expect(paused.control).toBe(1);
 		expect(paused.models.map((m) => m.step)).toEqual([paused.step, paused.step]);
 		// Paused: the test metrics are for the weights as they are now.
-		const lastTest = h.snapshots().flatMap((s) => (s.models[0].test ? [s.models[0].test] : [])).pop()!;
+		const lastTest = h
+			.snapshots()
+			.flatMap((s) => (s.models[0].test ? [s.models[0].test] : []))
+			.pop()!;
 		expect(lastTest.step).toBe(paused.step);
 		const count = h.snapshots().length;
 		h.send({ type: 'frame', runId: 1 });
@@ -283,7 +284,10 @@ describe('Session', () => {
 		const h = harness();
 		h.send({ type: 'init', run: runSpec(1, { maxSteps: 80 }, twins()) });
 		h.run();
-		const before = h.snapshots().flatMap((s) => s.models.filter((m) => m.id === 'binary' && m.test).map((m) => m.test!)).pop()!;
+		const before = h
+			.snapshots()
+			.flatMap((s) => s.models.filter((m) => m.id === 'binary' && m.test).map((m) => m.test!))
+			.pop()!;
 		expect(before.step).toBe(80);
 		h.send({ type: 'export', runId: 1, requestId: 1, modelId: 'binary' });
 		const [ex] = h.of('exported');

@@ -195,14 +195,12 @@ export class Session {
 		if (this.loading) {
 			if (msg.type === 'play') this.loading.autoplay = true;
 			else if (msg.type === 'pause') this.loading.autoplay = false;
-			else if (REQUESTS.has(msg.type))
-				throw new KindError('config', 'the data set is still loading: try again in a moment');
+			else if (REQUESTS.has(msg.type)) throw new KindError('config', 'the data set is still loading: try again in a moment');
 			return;
 		}
 		const run = this.run;
 		if (!run) {
-			if (REQUESTS.has(msg.type))
-				throw new KindError('config', 'this run has no models (its setup failed): start it again');
+			if (REQUESTS.has(msg.type)) throw new KindError('config', 'this run has no models (its setup failed): start it again');
 			return;
 		}
 		switch (msg.type) {
@@ -216,7 +214,8 @@ export class Session {
 				break;
 			case 'step': {
 				const n = msg.n;
-				if (!Number.isInteger(n) || n < 1 || n > MAX_STEP_N) throw new KindError('config', `step count must be an integer from 1 to ${MAX_STEP_N}, got ${n}`);
+				if (!Number.isInteger(n) || n < 1 || n > MAX_STEP_N)
+					throw new KindError('config', `step count must be an integer from 1 to ${MAX_STEP_N}, got ${n}`);
 				run.playing = false;
 				for (const s of run.slots) s.target = Math.min(s.step + n, run.options.maxSteps);
 				break;
@@ -420,9 +419,7 @@ export class Session {
 			imageShape: d.imageShape ? [d.imageShape[0], d.imageShape[1]] : null,
 			points: twoD ? { trainX: d.trainX.slice(), trainY: d.trainY.slice(), testX: d.testX.slice(), testY: d.testY.slice() } : null,
 			samples:
-				k > 0
-					? { indices: Uint32Array.from({ length: k }, (_, i) => i), labels: d.testY.slice(0, k), images: d.testX.slice(0, k * d.inputSize) }
-					: null
+				k > 0 ? { indices: Uint32Array.from({ length: k }, (_, i) => i), labels: d.testY.slice(0, k), images: d.testX.slice(0, k * d.inputSize) } : null
 		};
 		const transfer: Transferable[] = [];
 		if (data.points) transfer.push(data.points.trainX.buffer, data.points.trainY.buffer, data.points.testX.buffer, data.points.testY.buffer);
@@ -612,7 +609,6 @@ export class Session {
 		if (m.step % run.options.evalEvery === 0) s.startEvaluation(run.data);
 	}
 
-
 	// ---------------------------------------------------------------------------
 	// Snapshots.
 
@@ -673,7 +669,10 @@ export class Session {
 		const s = this.slot(run, modelId);
 		const D = run.data.inputSize;
 		if (!(input instanceof Float32Array) || input.length !== D)
-			throw new KindError('config', `a prediction needs ${D} input values as a Float32Array, got ${input instanceof Float32Array ? input.length : typeof input}`);
+			throw new KindError(
+				'config',
+				`a prediction needs ${D} input values as a Float32Array, got ${input instanceof Float32Array ? input.length : typeof input}`
+			);
 		const logits = s.model.forward(input, 1, { training: false });
 		const probabilities = softmax(logits.subarray(0, run.data.numClasses));
 		this.post({ v: PROTOCOL_VERSION, type: 'prediction', runId: run.spec.runId, requestId, modelId, probabilities }, [probabilities.buffer]);
@@ -736,7 +735,8 @@ export class Session {
 		// Bounded so the worst case (every model, the largest batch, every repeat) stays a few
 		// seconds of work, far from the page's 10 s ping timeout.
 		const maxBatch = Math.min(1024, run.data.nTest);
-		if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch) throw new KindError('config', `batch must be an integer from 1 to ${maxBatch}, got ${batch}`);
+		if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch)
+			throw new KindError('config', `batch must be an integer from 1 to ${maxBatch}, got ${batch}`);
 		if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw new KindError('config', `repeats must be an integer from 1 to 50, got ${repeats}`);
 		const x = run.data.testX.subarray(0, batch * run.data.inputSize);
 		const now = () => this.host.now();
@@ -817,7 +817,10 @@ export class Session {
 		const q = s.quantized[0];
 		let results;
 		try {
-			results = s.chunk(() => this.host.now(), (rows) => q.job.advance(rows));
+			results = s.chunk(
+				() => this.host.now(),
+				(rows) => q.job.advance(rows)
+			);
 		} catch (e) {
 			s.quantized.shift();
 			this.fail(e, run.spec.runId, q.requestId);
@@ -825,7 +828,16 @@ export class Session {
 		}
 		if (!results) return;
 		s.quantized.shift();
-		this.post({ v: PROTOCOL_VERSION, type: 'quantizedEval', runId: run.spec.runId, requestId: q.requestId, modelId: s.id, step: q.step, ranges: q.job.ranges, results });
+		this.post({
+			v: PROTOCOL_VERSION,
+			type: 'quantizedEval',
+			runId: run.spec.runId,
+			requestId: q.requestId,
+			modelId: s.id,
+			step: q.step,
+			ranges: q.job.ranges,
+			results
+		});
 	}
 
 	private dropQuantized(run: Run, s: Slot, why: string): void {

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { BIT_WIDTHS, BUDGET_BYTES, ENERGY, MODELS, bitsAt, energyRatio, fits, formatBytes, formatParameters, formatPj, memoryRatio, modelBytes, positionOf, sizeRows, widestFit, xnorSpeedup } from './sizes';
+import {
+	BIT_WIDTHS,
+	BUDGET_BYTES,
+	ENERGY,
+	MODELS,
+	bitsAt,
+	energyRatio,
+	fits,
+	formatBytes,
+	formatParameters,
+	formatPj,
+	memoryRatio,
+	modelBytes,
+	positionOf,
+	sizeRows,
+	widestFit,
+	xnorSpeedup
+} from './sizes';
 
 describe('model sizes', () => {
 	it('counts bytes as parameters x bits / 8', () => {
@@ -22,7 +39,10 @@ describe('model sizes', () => {
 	});
 
 	it('marks which models fit 100 MB at each width', () => {
-		const fitting = (bits: number) => sizeRows(bits).filter((r) => r.fits).map((r) => r.name);
+		const fitting = (bits: number) =>
+			sizeRows(bits)
+				.filter((r) => r.fits)
+				.map((r) => r.name);
 		// ResNet-50 at 32 bits is 102.4 MB: just over.
 		expect(fitting(32)).toEqual(['MobileNetV2', 'ResNet-18']);
 		expect(fitting(16)).toEqual(['MobileNetV2', 'ResNet-18', 'ResNet-50']);

@@ -161,7 +161,9 @@ describe('the price', () => {
 	});
 
 	it('totals agree with the engine and grow with M and N', () => {
-		const a = netCost(networkSpec(1, 1)), b = netCost(networkSpec(3, 3)), f = netCost(specOf(FRONTIER[0]));
+		const a = netCost(networkSpec(1, 1)),
+			b = netCost(networkSpec(3, 3)),
+			f = netCost(specOf(FRONTIER[0]));
 		expect(a.packedBytes).toBe(modelMemory(mlpConfig(networkSpec(1, 1))).packedBytes);
 		expect(b.packedBytes).toBeGreaterThan(a.packedBytes);
 		expect(f.packedBytes).toBeGreaterThan(b.packedBytes);

@@ -165,13 +165,16 @@ export function unitView(W: Float32Array, fit: WeightBases, unit: number, inputs
 	const partial: Float32Array[] = [];
 	const acc = new Float64Array(inputs);
 	for (let i = 0; i < M; i++) {
-		const a = fit.alphas[i], b = bases[i];
+		const a = fit.alphas[i],
+			b = bases[i];
 		for (let j = 0; j < inputs; j++) acc[j] += a * b[j];
 		partial.push(Float32Array.from(acc));
 	}
 	const approx = partial[M - 1];
 	const residual = new Float32Array(inputs);
-	let e = 0, s = 0, maxAbs = 0;
+	let e = 0,
+		s = 0,
+		maxAbs = 0;
 	for (let j = 0; j < inputs; j++) {
 		residual[j] = original[j] - approx[j];
 		e += residual[j] * residual[j];
@@ -242,10 +245,14 @@ export interface ActivationError {
 /** How well sum beta_n A_n(x) follows the real inputs x. */
 export function activationError(x: Float32Array, set: ActivationSet): ActivationError {
 	const a = applyBases(x, set);
-	let e = 0, s = 0, ec = 0, sc = 0;
+	let e = 0,
+		s = 0,
+		ec = 0,
+		sc = 0;
 	const seen = new Set<number>();
 	for (let j = 0; j < x.length; j++) {
-		const xj = x[j], c = xj < -1 ? -1 : xj > 1 ? 1 : xj;
+		const xj = x[j],
+			c = xj < -1 ? -1 : xj > 1 ? 1 : xj;
 		e += (xj - a[j]) ** 2;
 		s += xj * xj;
 		ec += (c - a[j]) ** 2;
@@ -296,12 +303,15 @@ export function layerCosts(spec: MlpSpec): LayerCost[] {
 	return dense.map((l, i) => {
 		if (l.type !== 'dense') throw new Error('unreachable');
 		const name = `dense${i + 1}`;
-		const units = l.units, inputs = inSize;
+		const units = l.units,
+			inputs = inSize;
 		inSize = units;
 		const wb = l.weights === 'float' ? 32 : l.weights === 'multibase' ? (l.bases ?? 3) : 1;
 		const N = l.inputBases ?? 3;
 		const ib = inputBits(l.input ?? 'float', N);
-		const tensors = mem.tensors.filter((t) => t.name.startsWith(`${name}.`) && (t.name.startsWith(`${name}.W`) || t.name === `${name}.alphas` || t.name === `${name}.alpha`));
+		const tensors = mem.tensors.filter(
+			(t) => t.name.startsWith(`${name}.`) && (t.name.startsWith(`${name}.W`) || t.name === `${name}.alphas` || t.name === `${name}.alpha`)
+		);
 		const weightBytes = tensors.reduce((s, t) => s + t.packedBytes, 0);
 		const binaryBoth = l.weights !== 'float' && (l.input ?? 'float') !== 'float';
 		return {

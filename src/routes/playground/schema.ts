@@ -56,7 +56,13 @@ export interface PlaygroundValues {
  * default's, a short string is padded with its last letter, a long one is cut. Returns
  * the fitted string and a notice when the given one was not used as is.
  */
-export function fitModes(given: string, layers: number, letters: Record<string, unknown>, fallback: string, what: string): { value: string; notice: string | null } {
+export function fitModes(
+	given: string,
+	layers: number,
+	letters: Record<string, unknown>,
+	fallback: string,
+	what: string
+): { value: string; notice: string | null } {
 	const ok = [...given].every((c) => c in letters);
 	let value = ok && given.length > 0 ? given : fallback;
 	value = value.slice(0, layers);
@@ -110,7 +116,14 @@ export function runRequest(v: PlaygroundValues, mnistUrl: string): RunRequest {
 		v.data === 'mnist'
 			? { kind: 'mnist', seed: v.seed, url: mnistUrl }
 			: { kind: 'synthetic', name: v.data as SyntheticName, noise: v.noise, n: 1000, seed: v.seed };
-	const options: RunOptions = { boundaryResolution: 48, histogramBins: 32, evalEvery: v.data === 'mnist' ? 25 : 50, samples: 12, autoplay: true, maxSteps: 20_000 };
+	const options: RunOptions = {
+		boundaryResolution: 48,
+		histogramBins: 32,
+		evalEvery: v.data === 'mnist' ? 25 : 50,
+		samples: 12,
+		autoplay: true,
+		maxSteps: 20_000
+	};
 	return {
 		data,
 		models: [

@@ -41,7 +41,8 @@ export function requestBits(k: number): number[] {
 
 /** A smooth test signal on t in [0, 1] with peak |x| = 0.9 at t = 1/4... sampled at n points. */
 export function testSignal(n = 601): { t: Float64Array; x: Float64Array } {
-	const t = new Float64Array(n), x = new Float64Array(n);
+	const t = new Float64Array(n),
+		x = new Float64Array(n);
 	for (let i = 0; i < n; i++) {
 		const s = i / (n - 1);
 		t[i] = s;
@@ -83,7 +84,8 @@ export function uniformLevelCount(bits: number): number {
  *   the mean |x| over the values kept non-zero (least squares for that pattern).
  */
 export function quantizeWith(x: ArrayLike<number>, kind: QuantizerKind, bits: number, deltaFrac: number, maxLevels = 64): Quantized {
-	const n = x.length, q = new Float64Array(n);
+	const n = x.length,
+		q = new Float64Array(n);
 	if (kind === 'uniform') {
 		const r = maxAbs(x);
 		for (let i = 0; i < n; i++) q[i] = quantizeSigned(x[i], bits, r);
@@ -96,7 +98,8 @@ export function quantizeWith(x: ArrayLike<number>, kind: QuantizerKind, bits: nu
 		return { q, levels: [-a, a], count: 2, bitsPerValue: 1, scale: a };
 	}
 	const delta = deltaFrac * maxAbs(x);
-	let s = 0, kept = 0;
+	let s = 0,
+		kept = 0;
 	for (let i = 0; i < n; i++)
 		if (ternary(x[i], delta) !== 0) {
 			s += Math.abs(x[i]);
@@ -118,7 +121,9 @@ export function errorStats(x: ArrayLike<number>, q: ArrayLike<number>): ErrorSta
 
 /** MSE and SQNR of the uniform quantiser at k = 1..maxBits, and of sign and ternary (constants). */
 export function errorCurves(x: ArrayLike<number>, deltaFrac: number, maxBits = 16) {
-	const bits: number[] = [], m: number[] = [], s: number[] = [];
+	const bits: number[] = [],
+		m: number[] = [],
+		s: number[] = [];
 	for (let k = 1; k <= maxBits; k++) {
 		const e = errorStats(x, quantizeWith(x, 'uniform', k, deltaFrac).q);
 		bits.push(k);
@@ -170,8 +175,10 @@ export const WEIGHT_COUNT = 784 * HIDDEN_UNITS + HIDDEN_UNITS * 10;
  * non-empty bin (at least `minHalf` wide), then merged to at most `target` bins.
  */
 export function cropHistogram(counts: ArrayLike<number>, lo: number, hi: number, target = 60, minHalf = 0.05): { counts: Uint32Array; lo: number; hi: number } {
-	const n = counts.length, w = (hi - lo) / n;
-	let first = -1, last = -1;
+	const n = counts.length,
+		w = (hi - lo) / n;
+	let first = -1,
+		last = -1;
 	for (let i = 0; i < n; i++)
 		if (counts[i] > 0) {
 			if (first < 0) first = i;
@@ -180,8 +187,11 @@ export function cropHistogram(counts: ArrayLike<number>, lo: number, hi: number,
 	if (first < 0) return { counts: new Uint32Array(target), lo: -minHalf, hi: minHalf };
 	const half = Math.max(minHalf, Math.abs(lo + first * w), Math.abs(lo + (last + 1) * w));
 	// Whole source bins from -half to +half (centred at 0 when lo = -hi).
-	const a = Math.max(0, Math.floor((-half - lo) / w + 1e-9)), b = Math.min(n, Math.ceil((half - lo) / w - 1e-9));
-	const span = b - a, merge = Math.max(1, Math.ceil(span / target)), outN = Math.ceil(span / merge);
+	const a = Math.max(0, Math.floor((-half - lo) / w + 1e-9)),
+		b = Math.min(n, Math.ceil((half - lo) / w - 1e-9));
+	const span = b - a,
+		merge = Math.max(1, Math.ceil(span / target)),
+		outN = Math.ceil(span / merge);
 	// Pad with empty bins on both sides (half each) so the merged bins are equal and the window stays centred.
 	const start = a - Math.floor((outN * merge - span) / 2);
 	const out = new Uint32Array(outN);
@@ -199,4 +209,3 @@ export function layerLevels(bits: number, range: number, maxLevels = 64): number
 export function accuracyAt(results: readonly QuantizedResult[] | null, bits: number): number | undefined {
 	return results?.find((r) => r.bits === bits)?.accuracy;
 }
-

@@ -37,7 +37,8 @@ describe('estimatorCurve', () => {
 	});
 
 	it('gives identity the line y = x and the true derivative sign itself as surrogates', () => {
-		const id = estimatorCurve('identity', 5, 9), tr = estimatorCurve('true', 5, 9);
+		const id = estimatorCurve('identity', 5, 9),
+			tr = estimatorCurve('true', 5, 9);
 		expect(Array.from(id.surrogate)).toEqual(Array.from(id.xs));
 		expect(Array.from(tr.surrogate)).toEqual(Array.from(tr.forward));
 		expect(tr.backward.every((g) => g === 0)).toBe(true);
@@ -92,7 +93,8 @@ describe('runRequest', () => {
 		const r = runRequest(choice);
 		const data = makeSynthetic(DATA.name, { n: DATA.n, noise: DATA.noise, seed: 1 });
 		const [t, s] = [r.models[0], r.models[1]].map((m) => new Trainer(m.config, data, { histogramBins: 0 }));
-		let flipsTrue = 0, flipsSte = 0;
+		let flipsTrue = 0,
+			flipsSte = 0;
 		for (let i = 0; i < 40; i++) {
 			flipsTrue += t.step().flips;
 			flipsSte += s.step().flips;

@@ -59,7 +59,10 @@ export interface EstimatorCurve {
  */
 export function estimatorCurve(name: EstimatorName, beta: number, n = 241, lo = -2, hi = 2): EstimatorCurve {
 	const est = estimator(name, { beta });
-	const xs = new Float64Array(n), forward = new Float64Array(n), surrogate = new Float64Array(n), backward = new Float64Array(n);
+	const xs = new Float64Array(n),
+		forward = new Float64Array(n),
+		surrogate = new Float64Array(n),
+		backward = new Float64Array(n);
 	for (let i = 0; i < n; i++) {
 		const x = lo + ((hi - lo) * i) / (n - 1);
 		xs[i] = x;
@@ -77,7 +80,8 @@ export function estimatorCurve(name: EstimatorName, beta: number, n = 241, lo = 
 export function peakGradient(c: EstimatorCurve): { x: number; value: number } {
 	let best = 0;
 	for (let i = 1; i < c.backward.length; i++) {
-		const g = c.backward[i], b = c.backward[best];
+		const g = c.backward[i],
+			b = c.backward[best];
 		if (g > b || (g === b && Math.abs(c.xs[i]) < Math.abs(c.xs[best]))) best = i;
 	}
 	return { x: c.xs[best], value: c.backward[best] };
@@ -173,7 +177,10 @@ export interface GradStats {
 /** Gradient statistics of each layer of an inspection. */
 export function gradStats(layers: readonly Pick<LayerInspection, 'name' | 'grad'>[]): GradStats[] {
 	return layers.map(({ name, grad }) => {
-		let s = 0, mx = 0, sum = 0, z = 0;
+		let s = 0,
+			mx = 0,
+			sum = 0,
+			z = 0;
 		for (const g of grad) {
 			const a = Math.abs(g);
 			s += g * g;
@@ -188,7 +195,8 @@ export function gradStats(layers: readonly Pick<LayerInspection, 'name' | 'grad'
 
 /** Mean of the finite values among the last k of `values` (NaN when none). */
 export function recentMean(values: ArrayLike<number>, k: number): number {
-	let s = 0, n = 0;
+	let s = 0,
+		n = 0;
 	for (let i = Math.max(0, values.length - k); i < values.length; i++) {
 		const v = values[i];
 		if (Number.isFinite(v)) {
@@ -205,7 +213,8 @@ export function recentMean(values: ArrayLike<number>, k: number): number {
  */
 export function smooth(values: ArrayLike<number>, k: number): Float32Array {
 	const out = new Float32Array(values.length);
-	let s = 0, n = 0;
+	let s = 0,
+		n = 0;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
 		if (Number.isFinite(v)) {

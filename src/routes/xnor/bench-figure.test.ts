@@ -8,7 +8,15 @@ describe('describeDevice', () => {
 			describeDevice({
 				userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36',
 				hardwareConcurrency: 8,
-				userAgentData: { brands: [{ brand: 'Not)A;Brand', version: '99' }, { brand: 'Chromium', version: '156' }, { brand: 'Google Chrome', version: '156' }], platform: 'Linux', mobile: false }
+				userAgentData: {
+					brands: [
+						{ brand: 'Not)A;Brand', version: '99' },
+						{ brand: 'Chromium', version: '156' },
+						{ brand: 'Google Chrome', version: '156' }
+					],
+					platform: 'Linux',
+					mobile: false
+				}
 			})
 		).toBe('Google Chrome 156 on Linux, 8 logical cores');
 	});
@@ -16,9 +24,12 @@ describe('describeDevice', () => {
 		expect(describeDevice({ userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0', hardwareConcurrency: 1 })).toBe(
 			'Firefox 140 on Windows, 1 logical core'
 		);
-		expect(describeDevice({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1' })).toBe(
-			'Safari 18 on iOS'
-		);
+		expect(
+			describeDevice({
+				userAgent:
+					'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
+			})
+		).toBe('Safari 18 on iOS');
 		expect(describeDevice({ userAgent: 'curl/8' })).toBe('an unknown browser');
 	});
 	it('says what WebAssembly can do', () => {

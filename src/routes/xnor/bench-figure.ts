@@ -45,7 +45,8 @@ function osFromUa(ua: string): string | null {
  */
 export function describeDevice(nav: NavigatorLike): string {
 	const data = nav.userAgentData;
-	const brand = data?.brands?.find((b) => !/not.?a.?brand/i.test(b.brand) && b.brand !== 'Chromium') ?? data?.brands?.find((b) => !/not.?a.?brand/i.test(b.brand));
+	const brand =
+		data?.brands?.find((b) => !/not.?a.?brand/i.test(b.brand) && b.brand !== 'Chromium') ?? data?.brands?.find((b) => !/not.?a.?brand/i.test(b.brand));
 	const browser = brand ? `${brand.brand} ${brand.version}` : (browserFromUa(nav.userAgent) ?? 'an unknown browser');
 	const os = data?.platform || osFromUa(nav.userAgent);
 	const cores = nav.hardwareConcurrency;
@@ -91,6 +92,8 @@ export function tableRow(r: SizeResult): TableRow {
 export function headline(sizes: readonly SizeResult[]): { label: string; js: number; wasm: number | null } | null {
 	const gemms = sizes.filter((s) => s.spec.kind === 'gemm');
 	if (gemms.length === 0) return null;
-	const big = gemms.reduce((a, b) => (a.spec.kind === 'gemm' && b.spec.kind === 'gemm' && b.spec.m * b.spec.k * b.spec.n > a.spec.m * a.spec.k * a.spec.n ? b : a));
+	const big = gemms.reduce((a, b) =>
+		a.spec.kind === 'gemm' && b.spec.kind === 'gemm' && b.spec.m * b.spec.k * b.spec.n > a.spec.m * a.spec.k * a.spec.n ? b : a
+	);
 	return { label: big.label, js: big.ratioJs, wasm: big.ratioWasm };
 }

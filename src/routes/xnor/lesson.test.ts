@@ -30,7 +30,8 @@ const scaleStats = (layer: Parameters<typeof weightScaleStats>[0], acts: { count
 
 describe('the seeded vectors and their flips', () => {
 	it('are ±1, differ between x and w, and a shorter vector is a prefix', () => {
-		const x = seededSigns(7, 'x'), w = seededSigns(7, 'w');
+		const x = seededSigns(7, 'x'),
+			w = seededSigns(7, 'w');
 		expect(x.length).toBe(MAX_LEN);
 		expect(x.every((v) => v === 1 || v === -1)).toBe(true);
 		expect(Array.from(x)).not.toEqual(Array.from(w));
@@ -74,7 +75,8 @@ describe('the dot product by XNOR and popcount', () => {
 	});
 
 	it('draws the packed words from the engine, with zero tails that XNOR turns to ones', () => {
-		const x = vectorOf(1, 'x', 40, []), w = vectorOf(1, 'w', 40, []);
+		const x = vectorOf(1, 'x', 40, []),
+			w = vectorOf(1, 'w', 40, []);
 		const d = bitDot(x, w);
 		expect(Array.from(unpackSigns(d.xWords, 40))).toEqual(Array.from(x));
 		const last = d.words[1];
@@ -114,7 +116,9 @@ describe('the dot product by XNOR and popcount', () => {
 
 describe('XNOR-Net scale factors', () => {
 	const rng = createRng(2);
-	const units = 6, inputs = 50, count = 5;
+	const units = 6,
+		inputs = 50,
+		count = 5;
 	const weights = Float32Array.from({ length: units * inputs }, () => 0.05 * rng.normal());
 	const values = Float32Array.from({ length: count * inputs }, () => rng.normal());
 	const s = scaleStats({ units, inputs, weights }, { count, values });
@@ -135,7 +139,12 @@ describe('XNOR-Net scale factors', () => {
 			const a = s.alpha[0] * f;
 			const row = weights.slice(0, inputs);
 			const approx = row.map((v) => (v >= 0 ? a : -a));
-			expect(approxError(row, approx).mse).toBeGreaterThan(approxError(row, row.map((v) => (v >= 0 ? s.alpha[0] : -s.alpha[0]))).mse);
+			expect(approxError(row, approx).mse).toBeGreaterThan(
+				approxError(
+					row,
+					row.map((v) => (v >= 0 ? s.alpha[0] : -s.alpha[0]))
+				).mse
+			);
 		}
 	});
 
@@ -144,9 +153,11 @@ describe('XNOR-Net scale factors', () => {
 		expect(d).not.toBeNull();
 		for (let e = 0; e < count; e++)
 			for (let u = 0; u < units; u++) {
-				let sd = 0, real = 0;
+				let sd = 0,
+					real = 0;
 				for (let c = 0; c < inputs; c++) {
-					const xv = values[e * inputs + c], wv = weights[u * inputs + c];
+					const xv = values[e * inputs + c],
+						wv = weights[u * inputs + c];
 					sd += (xv >= 0 ? 1 : -1) * (wv >= 0 ? 1 : -1);
 					real += xv * wv;
 				}
@@ -228,7 +239,15 @@ describe('the live network', () => {
 	});
 
 	it('ratios timings', () => {
-		const t = (modelId: string, ms: number) => ({ modelId, msPerBatch: ms, msPerExample: ms / 256, batch: 256, repeats: 15, packed: modelId === 'binary', kernels: '' });
+		const t = (modelId: string, ms: number) => ({
+			modelId,
+			msPerBatch: ms,
+			msPerExample: ms / 256,
+			batch: 256,
+			repeats: 15,
+			packed: modelId === 'binary',
+			kernels: ''
+		});
 		expect(timingRatio([t('binary', 2), t('float', 5)])).toBe(2.5);
 		expect(timingRatio([t('float', 5)])).toBeNull();
 		expect(timingRatio([t('binary', 0), t('float', 5)])).toBeNull();

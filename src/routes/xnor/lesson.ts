@@ -140,9 +140,11 @@ export function wordMask(index: number, n: number): number {
 export function bitDot(x: Float32Array, w: Float32Array): BitDot {
 	if (x.length !== w.length) throw new RangeError(`x and w differ in length: ${x.length} vs ${w.length}`);
 	const n = x.length;
-	const xWords = packSigns(x), wWords = packSigns(w);
+	const xWords = packSigns(x),
+		wWords = packSigns(w);
 	const words: WordRow[] = [];
-	let popcount = 0, xorCount = 0;
+	let popcount = 0,
+		xorCount = 0;
 	for (let k = 0; k < wordsFor(n); k++) {
 		const used = Math.min(32, n - k * 32);
 		const xor = (xWords[k] ^ wWords[k]) >>> 0;
@@ -157,8 +159,10 @@ export function bitDot(x: Float32Array, w: Float32Array): BitDot {
 	const agree = Uint8Array.from(x, (xi, i) => (xi >= 0 === w[i] >= 0 ? 1 : 0));
 	let mac = 0;
 	for (let i = 0; i < n; i++) mac += x[i] * w[i];
-	const fromXnor = 2 * popcount - n, fromXor = n - 2 * xorCount;
-	const engineXnor = binaryDotXnor(xWords, wWords, n), engineXor = binaryDotXor(xWords, wWords, n);
+	const fromXnor = 2 * popcount - n,
+		fromXor = n - 2 * xorCount;
+	const engineXnor = binaryDotXnor(xWords, wWords, n),
+		engineXor = binaryDotXor(xWords, wWords, n);
 	return {
 		n,
 		xWords,
@@ -243,16 +247,20 @@ export function approxError(real: ArrayLike<number>, approx: ArrayLike<number>):
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 	const n = a.length;
-	let ma = 0, mb = 0;
+	let ma = 0,
+		mb = 0;
 	for (let i = 0; i < n; i++) {
 		ma += a[i];
 		mb += b[i];
 	}
 	ma /= n || 1;
 	mb /= n || 1;
-	let sab = 0, saa = 0, sbb = 0;
+	let sab = 0,
+		saa = 0,
+		sbb = 0;
 	for (let i = 0; i < n; i++) {
-		const da = a[i] - ma, db = b[i] - mb;
+		const da = a[i] - ma,
+			db = b[i] - mb;
 		sab += da * db;
 		saa += da * da;
 		sbb += db * db;
@@ -273,11 +281,15 @@ export function weightScaleStats(layer: LayerWeights): Omit<ScaleStats, 'dot'> {
 	const alpha = alphaPerRow(W, units, inputs);
 	const alphaTensor = alphaPerTensor(W);
 	// One pass over W, in float64: the squared errors of the three stand-ins and the signal power.
-	let power = 0, eSign = 0, eTensor = 0, eRow = 0;
+	let power = 0,
+		eSign = 0,
+		eTensor = 0,
+		eRow = 0;
 	for (let u = 0; u < units; u++) {
 		const a = alpha[u];
 		for (let c = u * inputs, e = c + inputs; c < e; c++) {
-			const w = W[c], s = w >= 0 ? 1 : -1;
+			const w = W[c],
+				s = w >= 0 ? 1 : -1;
 			power += w * w;
 			eSign += (w - s) * (w - s);
 			eTensor += (w - alphaTensor * s) * (w - alphaTensor * s);
@@ -312,7 +324,8 @@ export function dotScaleStats(layer: LayerWeights, acts: { count: number; values
 	// The sign products as the binary layer computes them: packed rows, XOR-popcount GEMM.
 	const signDot = new Int32Array(count * k);
 	binaryGemm(packRows(X, count, inputs), packRows(Wk, k, inputs), signDot, count, k, inputs);
-	const scaled = new Float64Array(count * k), alphaOnly = new Float64Array(count * k);
+	const scaled = new Float64Array(count * k),
+		alphaOnly = new Float64Array(count * k);
 	for (let e = 0; e < count; e++)
 		for (let j = 0; j < k; j++) {
 			const i = e * k + j;
@@ -401,7 +414,8 @@ export function layerKernels(spec: MlpSpec): LayerKernel[] {
 	let inputs = cfg.inputSize;
 	for (const l of cfg.layers) {
 		if (l.type !== 'dense') continue;
-		const w = l.weights ?? 'float', x = l.input ?? 'float';
+		const w = l.weights ?? 'float',
+			x = l.input ?? 'float';
 		const binary = (w === 'binary' || w === 'scaled') && x === 'sign';
 		const kind = binary ? 'XNOR-popcount' : w === 'float' ? 'float multiply-add' : 'float multiply-add, ±1 weights';
 		out.push({ name: `dense${out.length + 1}`, inputs, units: l.units, products: inputs * l.units, binary, kind });
@@ -418,7 +432,8 @@ export function layerKernels(spec: MlpSpec): LayerKernel[] {
  * only add time on the binary side.
  */
 export function amdahlBound(layers: readonly LayerKernel[], kernelRatio: number): number {
-	let bin = 0, flt = 0;
+	let bin = 0,
+		flt = 0;
 	for (const l of layers) {
 		if (l.binary) bin += l.products;
 		else flt += l.products;
@@ -429,7 +444,8 @@ export function amdahlBound(layers: readonly LayerKernel[], kernelRatio: number)
 
 /** Share of the products that run as XNOR-popcount. */
 export function binaryShare(layers: readonly LayerKernel[]): number {
-	let bin = 0, total = 0;
+	let bin = 0,
+		total = 0;
 	for (const l of layers) {
 		total += l.products;
 		if (l.binary) bin += l.products;
@@ -450,8 +466,8 @@ export interface Timing {
 
 /** Float twin's time over the binary network's (how many times faster the binary one ran), or null. */
 export function timingRatio(timings: readonly Timing[], fast = 'binary', slow = 'float'): number | null {
-	const f = timings.find((t) => t.modelId === fast), s = timings.find((t) => t.modelId === slow);
+	const f = timings.find((t) => t.modelId === fast),
+		s = timings.find((t) => t.modelId === slow);
 	if (!f || !s || !(f.msPerBatch > 0) || !Number.isFinite(s.msPerBatch)) return null;
 	return s.msPerBatch / f.msPerBatch;
 }
-

@@ -40,12 +40,7 @@ export type Split = Pick<Dataset, 'trainX' | 'trainY' | 'testX' | 'testY' | 'nTr
  *
  * @throws RangeError if the sizes are not non-negative integers or exceed `count`
  */
-export function splitIndices(
-	count: number,
-	nTrain: number,
-	nTest: number,
-	rng: Rng
-): { train: Uint32Array; test: Uint32Array } {
+export function splitIndices(count: number, nTrain: number, nTest: number, rng: Rng): { train: Uint32Array; test: Uint32Array } {
 	for (const [what, v] of [
 		['count', count],
 		['train size', nTrain],
@@ -89,14 +84,7 @@ export function gatherLabels(y: Uint8Array, idx: ArrayLike<number>): Uint8Array 
  *
  * @throws RangeError if `x` and `y` disagree on the count or the sizes do not fit
  */
-export function shuffledSplit(
-	x: Float32Array,
-	y: Uint8Array,
-	inputSize: number,
-	nTrain: number,
-	nTest: number,
-	rng: Rng
-): Split {
+export function shuffledSplit(x: Float32Array, y: Uint8Array, inputSize: number, nTrain: number, nTest: number, rng: Rng): Split {
 	if (!Number.isInteger(inputSize) || inputSize < 1) {
 		throw new RangeError(`inputSize must be a positive integer, got ${inputSize}`);
 	}

@@ -34,7 +34,8 @@ export class Activation implements Layer {
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!needDx) return null;
-		const len = batch * this.inSize, x = this.x!;
+		const len = batch * this.inSize,
+			x = this.x!;
 		const dx = (this.dx = reuse(this.dx, len));
 		if (this.type === 'relu') for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 		else for (let i = 0; i < len; i++) dx[i] = x[i] >= -1 && x[i] <= 1 ? dy[i] : 0;

@@ -10,7 +10,8 @@ describe('BatchNorm', () => {
 		const x = randn(rng, 50 * 3, 4);
 		const y = bn.forward(x, 50, { training: true });
 		for (let j = 0; j < 3; j++) {
-			let m = 0, v = 0;
+			let m = 0,
+				v = 0;
 			for (let r = 0; r < 50; r++) m += y[r * 3 + j] / 50;
 			for (let r = 0; r < 50; r++) v += (y[r * 3 + j] - m) ** 2 / 50;
 			expect(Math.abs(m)).toBeLessThan(1e-5);
@@ -29,7 +30,8 @@ describe('BatchNorm', () => {
 
 	it('has gradients for x, gamma and beta that agree with finite differences', () => {
 		const rng = createRng(2);
-		const B = 6, f = 4;
+		const B = 6,
+			f = 4;
 		const bn = new BatchNorm('bn', f, { type: 'batchnorm' });
 		bn.gamma.value.set(randn(rng, f));
 		bn.beta.value.set(randn(rng, f));
@@ -38,7 +40,8 @@ describe('BatchNorm', () => {
 		const loss = () => dotLoss(bn.forward(x, B, { training: true }), r);
 		loss();
 		const dx = Float32Array.from(bn.backward(r, B, true)!);
-		const gg = Float32Array.from(bn.gamma.grad), gb = Float32Array.from(bn.beta.grad);
+		const gg = Float32Array.from(bn.gamma.grad),
+			gb = Float32Array.from(bn.beta.grad);
 		const ix = someIndices(rng, B * f, 10);
 		finiteDiff(loss, x, ix, 1e-2).forEach((g, k) => expect(relErr(g, dx[ix[k]])).toBeLessThan(3e-2));
 		finiteDiff(loss, bn.gamma.value, [0, 1, 2, 3]).forEach((g, k) => expect(relErr(g, gg[k])).toBeLessThan(1e-2));

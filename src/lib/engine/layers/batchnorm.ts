@@ -70,10 +70,13 @@ export class BatchNorm implements Layer {
 	 * 0, 1, ... in float64 (see columnSums), so the numbers are the plain loop's.
 	 */
 	forward(x: Float32Array, examples: number, opts: ForwardOptions): Float32Array {
-		const f = this.gamma.value.length, batch = examples * this.positions;
+		const f = this.gamma.value.length,
+			batch = examples * this.positions;
 		const y = (this.y = reuse(this.y, batch * f));
-		const g = this.gamma.value, b = this.beta.value;
-		const mean = (this.acc1 = reuse64(this.acc1, f)), inv = (this.acc2 = reuse64(this.acc2, f));
+		const g = this.gamma.value,
+			b = this.beta.value;
+		const mean = (this.acc1 = reuse64(this.acc1, f)),
+			inv = (this.acc2 = reuse64(this.acc2, f));
 		this.lastBatch = 0; // until a training forward sets it: backward needs one
 		if (!opts.training) {
 			for (let j = 0; j < f; j++) {
@@ -88,7 +91,8 @@ export class BatchNorm implements Layer {
 		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		this.lastBatch = batch;
 		const mom = this.momentum;
-		const mu = this.mu, v = this.var;
+		const mu = this.mu,
+			v = this.var;
 		// Sums per feature over rows 0..batch-1 in order, four features side by side: four
 		// independent chains of float64 adds instead of one (each feature's bits unchanged).
 		columnSums(x, null, null, batch, f, mu, null);
@@ -109,12 +113,16 @@ export class BatchNorm implements Layer {
 	}
 
 	backward(dy: Float32Array, examples: number, needDx: boolean): Float32Array | null {
-		const f = this.gamma.value.length, batch = examples * this.positions;
+		const f = this.gamma.value.length,
+			batch = examples * this.positions;
 		if (!this.xhat || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
 		const xhat = this.xhat;
-		const g = this.gamma.value, gg = this.gamma.grad, gb = this.beta.grad;
+		const g = this.gamma.value,
+			gg = this.gamma.grad,
+			gb = this.beta.grad;
 		const dx = needDx ? (this.dx = reuse(this.dx, batch * f)) : null;
-		const sdy = this.mu, sdyx = this.var;
+		const sdy = this.mu,
+			sdyx = this.var;
 		columnSums(dy, null, xhat, batch, f, sdy, sdyx);
 		for (let j = 0; j < f; j++) {
 			gb[j] = sdy[j];
@@ -149,14 +157,35 @@ export class BatchNorm implements Layer {
  * out2[j] = Σ_r X_rj by_rj. Four columns at a time, so four add chains run side by
  * side; each column's sum is the plain loop's to the bit.
  */
-function columnSums(X: Float32Array, center: Float64Array | null, by: Float32Array | null, rows: number, f: number, out: Float64Array, out2: Float64Array | null): void {
+function columnSums(
+	X: Float32Array,
+	center: Float64Array | null,
+	by: Float32Array | null,
+	rows: number,
+	f: number,
+	out: Float64Array,
+	out2: Float64Array | null
+): void {
 	let j = 0;
 	for (; j + 4 <= f; j += 4) {
-		let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-		const m0 = center ? center[j] : 0, m1 = center ? center[j + 1] : 0, m2 = center ? center[j + 2] : 0, m3 = center ? center[j + 3] : 0;
+		let a0 = 0,
+			a1 = 0,
+			a2 = 0,
+			a3 = 0,
+			b0 = 0,
+			b1 = 0,
+			b2 = 0,
+			b3 = 0;
+		const m0 = center ? center[j] : 0,
+			m1 = center ? center[j + 1] : 0,
+			m2 = center ? center[j + 2] : 0,
+			m3 = center ? center[j + 3] : 0;
 		for (let r = 0, o = j; r < rows; r++, o += f) {
 			if (center) {
-				const d0 = X[o] - m0, d1 = X[o + 1] - m1, d2 = X[o + 2] - m2, d3 = X[o + 3] - m3;
+				const d0 = X[o] - m0,
+					d1 = X[o + 1] - m1,
+					d2 = X[o + 2] - m2,
+					d3 = X[o + 3] - m3;
 				a0 += d0 * d0;
 				a1 += d1 * d1;
 				a2 += d2 * d2;
@@ -186,7 +215,8 @@ function columnSums(X: Float32Array, center: Float64Array | null, by: Float32Arr
 		}
 	}
 	for (; j < f; j++) {
-		let a = 0, bsum = 0;
+		let a = 0,
+			bsum = 0;
 		const m = center ? center[j] : 0;
 		for (let r = 0, o = j; r < rows; r++, o += f) {
 			const d = X[o] - m;

@@ -21,7 +21,11 @@ const signs = (x: ArrayLike<number>) => Float32Array.from(x, (v) => (v >= 0 ? 1 
 describe('Conv2D, float weights and inputs', () => {
 	it('equals the direct reference convolution (NHWC, zero padding) plus the bias', () => {
 		const rng = createRng(1);
-		for (const [shape, stride, padding] of [[[7, 6, 3], 1, 1], [[9, 8, 5], 2, 0], [[5, 5, 33], 3, 2]] as [Shape, number, number][]) {
+		for (const [shape, stride, padding] of [
+			[[7, 6, 3], 1, 1],
+			[[9, 8, 5], 2, 0],
+			[[5, 5, 33], 3, 2]
+		] as [Shape, number, number][]) {
 			const c = make(shape, { stride, padding, filters: 5 });
 			const B = 3;
 			const x = randn(rng, B * c.inSize);
@@ -41,8 +45,10 @@ describe('Conv2D, float weights and inputs', () => {
 		const f = () => dotLoss(c.forward(x, B, { training: true }), r);
 		f();
 		const dx = Float32Array.from(c.backward(r, B, true)!);
-		const gW = Float32Array.from(c.W.grad), gb = Float32Array.from(c.b!.grad);
-		const iw = someIndices(rng, gW.length, 12), ix = [...someIndices(rng, dx.length, 10), 0, dx.length - 1];
+		const gW = Float32Array.from(c.W.grad),
+			gb = Float32Array.from(c.b!.grad);
+		const iw = someIndices(rng, gW.length, 12),
+			ix = [...someIndices(rng, dx.length, 10), 0, dx.length - 1];
 		finiteDiff(f, c.W.value, iw).forEach((g, k) => expect(relErr(g, gW[iw[k]])).toBeLessThan(1e-2));
 		finiteDiff(f, c.b!.value, [0, 2]).forEach((g, k) => expect(relErr(g, gb[[0, 2][k]])).toBeLessThan(1e-2));
 		finiteDiff(f, x, ix).forEach((g, k) => expect(relErr(g, dx[ix[k]])).toBeLessThan(1e-2));
@@ -65,9 +71,15 @@ describe('Conv2D, binary modes', () => {
 			for (const input of inputModes)
 				for (const inputScale of input === 'sign' ? [false, true] : [false])
 					for (let t = 0; t < 4; t++) {
-						const kernel = 1 + rng.int(4), padding = rng.int(kernel), stride = 1 + rng.int(2);
+						const kernel = 1 + rng.int(4),
+							padding = rng.int(kernel),
+							stride = 1 + rng.int(2);
 						const shape: Shape = [kernel + rng.int(5), kernel + rng.int(5), [1, 5, 31, 32, 33, 45][rng.int(6)]];
-						const c = make(shape, { weights, input, inputScale, kernel, padding, stride, bases: 2 + rng.int(2), inputBases: 2, filters: 1 + rng.int(6) }, t);
+						const c = make(
+							shape,
+							{ weights, input, inputScale, kernel, padding, stride, bases: 2 + rng.int(2), inputBases: 2, filters: 1 + rng.int(6) },
+							t
+						);
 						const B = 1 + rng.int(4);
 						const x = randn(rng, B * c.inSize);
 						x[0] = 0; // sign(0) = +1 on both paths
@@ -84,12 +96,21 @@ describe('Conv2D, binary modes', () => {
 		const rng = createRng(13);
 		for (const weights of ['float', ...weightModes] as WeightMode[])
 			for (const input of ['float', ...inputModes] as InputMode[])
-				for (const [M, N] of [[1, 1], [3, 2]]) {
+				for (const [M, N] of [
+					[1, 1],
+					[3, 2]
+				]) {
 					const c = make([5, 6, 7], { weights, input, bases: M, inputBases: N, padding: 1, stride: 2 }, M + N);
-					const B = 2, n = B * c.inSize, x = randn(rng, n);
+					const B = 2,
+						n = B * c.inSize,
+						x = randn(rng, n);
 					const y = c.forward(x, B, { training: false });
-					let fx = x, pad = 0;
-					if (input === 'sign') (fx = signs(x)), (pad = -1);
+					let fx = x,
+						pad = 0;
+					if (input === 'sign') {
+						fx = signs(x);
+						pad = -1;
+					}
 					if (input === 'multibase') {
 						fx = new Float32Array(n);
 						activationBasesForward(x, c.v!.value, c.beta!.value, fx);
@@ -112,9 +133,12 @@ describe('Conv2D, binary modes', () => {
 	it('scaled weights take alpha = mean |W| per filter (XNOR-Net); with the true estimator dL/dW is exactly the path through alpha', () => {
 		const rng = createRng(5);
 		const c = make([5, 5, 6], { weights: 'scaled', bias: false, padding: 1 }, 1, 'true');
-		const B = 2, x = randn(rng, B * c.inSize), r = randn(rng, B * c.outSize);
+		const B = 2,
+			x = randn(rng, B * c.inSize),
+			r = randn(rng, B * c.outSize);
 		const y = Float32Array.from(c.forward(x, B, { training: true }));
-		const k = c.geometry.k, W = c.W.value;
+		const k = c.geometry.k,
+			W = c.W.value;
 		const eff = Float32Array.from(W, (w, i) => {
 			let a = 0;
 			const f = Math.floor(i / k);
@@ -128,7 +152,8 @@ describe('Conv2D, binary modes', () => {
 			return dotLoss(c.forward(x, B, { training: true }), r);
 		};
 		f();
-		const dx = Float32Array.from(c.backward(r, B, true)!), gW = Float32Array.from(c.W.grad);
+		const dx = Float32Array.from(c.backward(r, B, true)!),
+			gW = Float32Array.from(c.W.grad);
 		// Small steps that flip no sign: the forward is smooth in W through alpha alone.
 		const iw = someIndices(rng, W.length, 10).filter((i) => Math.abs(W[i]) > 0.01);
 		finiteDiff(f, W, iw, 2e-3).forEach((g, j) => expect(relErr(g, gW[iw[j]])).toBeLessThan(2e-2));
@@ -144,9 +169,12 @@ describe('Conv2D, binary modes', () => {
 		const flt = make(shape, { weights: 'float', stride: 2, padding: 1 }, 3);
 		flt.W.value.set(signs(bin.W.value));
 		flt.invalidate();
-		const B = 3, x = randn(rng, B * bin.inSize), r = randn(rng, B * bin.outSize);
+		const B = 3,
+			x = randn(rng, B * bin.inSize),
+			r = randn(rng, B * bin.outSize);
 		expect(Array.from(bin.forward(x, B, { training: true }))).toEqual(Array.from(flt.forward(x, B, { training: true })));
-		const dxb = Float32Array.from(bin.backward(r, B, true)!), dxf = flt.backward(r, B, true)!;
+		const dxb = Float32Array.from(bin.backward(r, B, true)!),
+			dxf = flt.backward(r, B, true)!;
 		expect(Array.from(bin.W.grad)).toEqual(Array.from(flt.W.grad));
 		expect(Array.from(dxb)).toEqual(Array.from(dxf));
 	});
@@ -156,7 +184,9 @@ describe('Conv2D, binary modes', () => {
 		const shape: Shape = [5, 6, 4];
 		const bin = make(shape, { input: 'sign', padding: 0 }, 4);
 		const flt = make(shape, { input: 'float', padding: 0 }, 4);
-		const B = 2, x = randn(rng, B * bin.inSize, 1.5), r = randn(rng, B * bin.outSize);
+		const B = 2,
+			x = randn(rng, B * bin.inSize, 1.5),
+			r = randn(rng, B * bin.outSize);
 		bin.forward(x, B, { training: true });
 		const dx = bin.backward(r, B, true)!;
 		flt.forward(signs(x), B, { training: true });
@@ -168,9 +198,12 @@ describe('Conv2D, binary modes', () => {
 	it("XNOR-Net's K map: y = (sign(x) ⊛ g(W)) ⊙ K, and with the true estimator dL/dx is exactly the path through K", () => {
 		const rng = createRng(8);
 		const c = make([6, 5, 3], { weights: 'binary', input: 'sign', inputScale: true, padding: 1, bias: false }, 2, 'true');
-		const B = 2, x = randn(rng, B * c.inSize), r = randn(rng, B * c.outSize);
+		const B = 2,
+			x = randn(rng, B * c.inSize),
+			r = randn(rng, B * c.outSize);
 		const y = Float32Array.from(c.forward(x, B, { training: true }));
-		const g = c.geometry, plain = conv2dReference(signs(x), signs(c.W.value), g, B, 4, -1);
+		const g = c.geometry,
+			plain = conv2dReference(signs(x), signs(c.W.value), g, B, 4, -1);
 		// K by brute force: mean |x| over channels, then over the window (padding counts 0).
 		for (let b = 0; b < B; b++)
 			for (let oy = 0; oy < g.oh; oy++)
@@ -178,7 +211,8 @@ describe('Conv2D, binary modes', () => {
 					let s = 0;
 					for (let ky = 0; ky < 3; ky++)
 						for (let kx = 0; kx < 3; kx++) {
-							const iy = oy + ky - 1, ix = ox + kx - 1;
+							const iy = oy + ky - 1,
+								ix = ox + kx - 1;
 							if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
 							for (let ch = 0; ch < g.c; ch++) s += Math.abs(x[((b * g.h + iy) * g.w + ix) * g.c + ch]) / g.c;
 						}
@@ -196,7 +230,9 @@ describe('Conv2D, binary modes', () => {
 		const rng = createRng(9);
 		for (const weights of ['float', 'binary'] as WeightMode[]) {
 			const c = make([5, 4, 3], { input: 'multibase', inputBases: 3, weights, padding: 2, bias: false });
-			const B = 2, x = randArray(rng, B * c.inSize, -1.5, 1.5), r = randn(rng, B * c.outSize);
+			const B = 2,
+				x = randArray(rng, B * c.inSize, -1.5, 1.5),
+				r = randn(rng, B * c.outSize);
 			const f = () => dotLoss(c.forward(x, B, { training: true }), r);
 			f();
 			c.backward(r, B, true);
@@ -207,9 +243,15 @@ describe('Conv2D, binary modes', () => {
 
 	it('writes and reads its packed weights: same outputs after a round trip, and the bytes its storage entry promises', () => {
 		const rng = createRng(10);
-		for (const cfg of [{}, { weights: 'binary', input: 'sign' }, { weights: 'scaled', input: 'sign', inputScale: true }, { weights: 'multibase', input: 'multibase', bases: 2, inputBases: 3 }] as Partial<Conv2dConfig>[]) {
+		for (const cfg of [
+			{},
+			{ weights: 'binary', input: 'sign' },
+			{ weights: 'scaled', input: 'sign', inputScale: true },
+			{ weights: 'multibase', input: 'multibase', bases: 2, inputBases: 3 }
+		] as Partial<Conv2dConfig>[]) {
 			const shape: Shape = [5, 5, 33];
-			const a = make(shape, { ...cfg, padding: 1 }, 1), b = make(shape, { ...cfg, padding: 1 }, 2);
+			const a = make(shape, { ...cfg, padding: 1 }, 1),
+				b = make(shape, { ...cfg, padding: 1 }, 2);
 			const w = new ByteWriter();
 			a.write(w);
 			const bytes = w.finish();
@@ -227,7 +269,9 @@ describe('MaxPool2D', () => {
 		const rng = createRng(11);
 		const p = new MaxPool2D('p', [5, 6, 3], 2, 2);
 		expect([p.geometry.oh, p.geometry.ow, p.outSize]).toEqual([2, 3, 18]);
-		const B = 2, x = randn(rng, B * p.inSize), r = randn(rng, B * p.outSize);
+		const B = 2,
+			x = randn(rng, B * p.inSize),
+			r = randn(rng, B * p.outSize);
 		const y = p.forward(x, B, { training: true });
 		for (let b = 0; b < B; b++)
 			for (let oy = 0; oy < 2; oy++)
@@ -253,15 +297,19 @@ describe('MaxPool2D', () => {
 describe('BatchNorm after conv layers', () => {
 	it('normalises each channel over every example and position, and its gradients agree with finite differences', () => {
 		const rng = createRng(12);
-		const C = 3, HW = 5, B = 4;
+		const C = 3,
+			HW = 5,
+			B = 4;
 		const bn = new BatchNorm('bn', HW * C, { type: 'batchnorm' }, C);
 		expect(bn.gamma.value.length).toBe(C);
 		bn.gamma.value.set([1.5, -0.5, 2]);
 		bn.beta.value.set([0.1, 0.2, -0.3]);
-		const x = randn(rng, B * HW * C, 2), r = randn(rng, B * HW * C);
+		const x = randn(rng, B * HW * C, 2),
+			r = randn(rng, B * HW * C);
 		const y = bn.forward(x, B, { training: true });
 		for (let c = 0; c < C; c++) {
-			let m = 0, v = 0;
+			let m = 0,
+				v = 0;
 			for (let i = c; i < x.length; i += C) m += y[i] / (B * HW);
 			for (let i = c; i < x.length; i += C) v += (y[i] - m) ** 2 / (B * HW);
 			expect(m).toBeCloseTo(bn.beta.value[c], 4);

@@ -174,7 +174,10 @@ export class Conv2D implements Layer {
 	 * kernel unless `opts.packed` is false (the float simulation, bit-identical).
 	 */
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
-		const g = this.geometry, F = this.filters, n = batch * this.inSize, P = g.oh * g.ow;
+		const g = this.geometry,
+			F = this.filters,
+			n = batch * this.inSize,
+			P = g.oh * g.ow;
 		const packed = opts.packed ?? true;
 		const p = this.prepareWeights();
 		this.x = x;
@@ -208,7 +211,8 @@ export class Conv2D implements Layer {
 			}
 		}
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
-			const nb = Math.min(this.chunk, batch - b0), rows = nb * P;
+			const nb = Math.min(this.chunk, batch - b0),
+				rows = nb * P;
 			const yc = y.subarray(b0 * P * F, (b0 + nb) * P * F);
 			if (this.binaryProducts) {
 				// Binary weights and sign inputs: one pair with c = 1, and 1 · prod = prod, so the
@@ -289,14 +293,17 @@ export class Conv2D implements Layer {
 	 * over each k x k window (padded pixels count 0). [batch·OH·OW], float64 sums rounded once.
 	 */
 	private inputScales(x: Float32Array, batch: number): Float32Array {
-		const g = this.geometry, pixels = batch * g.h * g.w;
+		const g = this.geometry,
+			pixels = batch * g.h * g.w;
 		const A = new Float32Array(pixels);
 		for (let q = 0; q < pixels; q++) {
 			let s = 0;
 			for (let c = 0; c < g.c; c++) s += Math.abs(x[q * g.c + c]);
 			A[q] = s / g.c;
 		}
-		const g1 = this.scaleGeometry(), kk = g.kernel * g.kernel, rows = batch * g.oh * g.ow;
+		const g1 = this.scaleGeometry(),
+			kk = g.kernel * g.kernel,
+			rows = batch * g.oh * g.ow;
 		const cols = new Float32Array(rows * kk);
 		im2col(A, g1, 0, batch, 0, cols);
 		const K = (this.kmap = reuse(this.kmap, rows));
@@ -317,7 +324,11 @@ export class Conv2D implements Layer {
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.x || !this.xe || batch !== this.lastBatch || !this.lastTraining)
 			throw new Error(`${this.name}: backward needs a training-mode forward of the same batch first`);
-		const g = this.geometry, F = this.filters, P = g.oh * g.ow, n = batch * this.inSize, rowsAll = batch * P;
+		const g = this.geometry,
+			F = this.filters,
+			P = g.oh * g.ow,
+			n = batch * this.inSize,
+			rowsAll = batch * P;
 		const p = this.prepareWeights();
 		const pad = this.padValue();
 
@@ -330,7 +341,8 @@ export class Conv2D implements Layer {
 		let dz = dy;
 		let dK: Float64Array | null = null;
 		if (this.kmap && this.z) {
-			const K = this.kmap, z = this.z;
+			const K = this.kmap,
+				z = this.z;
 			dz = this.dz = reuse(this.dz, rowsAll * F);
 			dK = new Float64Array(rowsAll);
 			for (let r = 0; r < rowsAll; r++) {
@@ -349,7 +361,8 @@ export class Conv2D implements Layer {
 		if (dxe) dxe.fill(0);
 		let padSum = 0;
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
-			const nb = Math.min(this.chunk, batch - b0), rows = nb * P;
+			const nb = Math.min(this.chunk, batch - b0),
+				rows = nb * P;
 			const dzc = dz.subarray(b0 * P * F, (b0 + nb) * P * F);
 			const cols = this.colsFor(this.xe, b0, nb, pad);
 			if (b0 === 0) matmulAtB(dzc, cols, dwe, F, g.k, rows);
@@ -382,7 +395,10 @@ export class Conv2D implements Layer {
 
 	/** dx += dL/dx through K: dA = col2im(dK / k²), dx[q, c] += dA[q] / C · sign(x[q, c]). */
 	private inputScalesBackward(x: Float32Array, batch: number, dK: Float64Array, dx: Float32Array): void {
-		const g = this.geometry, kk = g.kernel * g.kernel, rows = batch * g.oh * g.ow, pixels = batch * g.h * g.w;
+		const g = this.geometry,
+			kk = g.kernel * g.kernel,
+			rows = batch * g.oh * g.ow,
+			pixels = batch * g.h * g.w;
 		const dcols = new Float32Array(rows * kk);
 		for (let r = 0; r < rows; r++) dcols.fill(dK[r] / kk, r * kk, (r + 1) * kk);
 		const dA = new Float32Array(pixels);
@@ -415,4 +431,3 @@ export class Conv2D implements Layer {
 		if (this.b) r.f32s(this.b.value, `${this.name} bias`);
 	}
 }
-

@@ -30,15 +30,18 @@ describe('Dense, float weights and inputs', () => {
 
 	it('has gradients for W, b and x that agree with central finite differences', () => {
 		const rng = createRng(3);
-		const B = 4, n = 37;
+		const B = 4,
+			n = 37;
 		const d = make(n, {});
 		const x = randArray(rng, B * n);
 		const r = randn(rng, B * 5);
 		const f = () => dotLoss(d.forward(x, B, { training: true }), r);
 		f();
 		const dx = Float32Array.from(d.backward(r, B, true)!);
-		const gW = Float32Array.from(d.W.grad), gb = Float32Array.from(d.b!.grad);
-		const iw = someIndices(rng, gW.length, 12), ix = someIndices(rng, dx.length, 12);
+		const gW = Float32Array.from(d.W.grad),
+			gb = Float32Array.from(d.b!.grad);
+		const iw = someIndices(rng, gW.length, 12),
+			ix = someIndices(rng, dx.length, 12);
 		finiteDiff(f, d.W.value, iw).forEach((g, k) => expect(relErr(g, gW[iw[k]])).toBeLessThan(1e-2));
 		finiteDiff(f, d.b!.value, [0, 4]).forEach((g, k) => expect(relErr(g, gb[[0, 4][k]])).toBeLessThan(1e-2));
 		finiteDiff(f, x, ix).forEach((g, k) => expect(relErr(g, dx[ix[k]])).toBeLessThan(1e-2));
@@ -72,7 +75,8 @@ describe('Dense, binary modes', () => {
 
 	it('binary weights with sign inputs compute the integer ±1 dot product', () => {
 		const rng = createRng(5);
-		const n = 45, B = 3;
+		const n = 45,
+			B = 3;
 		const d = make(n, { weights: 'binary', input: 'sign', bias: false });
 		const x = randn(rng, B * n);
 		const y = d.forward(x, B, { training: false });
@@ -91,7 +95,8 @@ describe('Dense, binary modes', () => {
 		const x = randn(rng, n);
 		const y = d.forward(x, 1, { training: true });
 		for (let j = 0; j < 5; j++) {
-			let a = 0, s = 0;
+			let a = 0,
+				s = 0;
 			for (let c = 0; c < n; c++) a += Math.abs(d.W.value[j * n + c]) / n;
 			for (let c = 0; c < n; c++) s += x[c] * (d.W.value[j * n + c] >= 0 ? 1 : -1);
 			expect(y[j]).toBeCloseTo(a * s, 5);
@@ -100,7 +105,8 @@ describe('Dense, binary modes', () => {
 
 	it('binary weights pass the gradient straight through, zero outside |w| <= 1 (clipped STE)', () => {
 		const rng = createRng(7);
-		const n = 6, B = 2;
+		const n = 6,
+			B = 2;
 		const d = make(n, { weights: 'binary', bias: false });
 		d.W.value.set([0.5, -0.2, 1, -1, 1.5, -3]); // row 0 covers inside, the inclusive edge, and outside
 		const x = randn(rng, B * n);
@@ -116,7 +122,8 @@ describe('Dense, binary modes', () => {
 
 	it('scaled weights: the gradient through alpha agrees with finite differences (no sign crosses)', () => {
 		const rng = createRng(8);
-		const n = 9, B = 3;
+		const n = 9,
+			B = 3;
 		const d = make(n, { weights: 'scaled', bias: false, units: 5 });
 		const x = randn(rng, B * n);
 		const r = randn(rng, B * 5);
@@ -132,7 +139,8 @@ describe('Dense, binary modes', () => {
 		const idx = [0, 3, 10, 22, 44].filter((i) => Math.abs(d.W.value[i]) > 0.02);
 		const num = finiteDiff(f, d.W.value, idx, 1e-3);
 		idx.forEach((i, k) => {
-			const row = Math.floor(i / n), c = i % n;
+			const row = Math.floor(i / n),
+				c = i % n;
 			let alpha = 0;
 			for (let t = 0; t < n; t++) alpha += Math.abs(d.W.value[row * n + t]) / n;
 			let dwe = 0;
@@ -144,7 +152,8 @@ describe('Dense, binary modes', () => {
 
 	it('multibase inputs: the beta gradient agrees with finite differences (the output is linear in beta)', () => {
 		const rng = createRng(9);
-		const n = 11, B = 4;
+		const n = 11,
+			B = 4;
 		const d = make(n, { input: 'multibase', inputBases: 3, bias: false });
 		const x = randArray(rng, B * n, -1.5, 1.5);
 		const r = randn(rng, B * 5);
@@ -158,13 +167,17 @@ describe('Dense, binary modes', () => {
 
 	it('multibase inputs: dL/dv and dL/dx follow the straight-through rule (slope 1 inside 0 <= x + v_n <= 1)', () => {
 		const rng = createRng(11);
-		const n = 7, B = 3, N = 3;
+		const n = 7,
+			B = 3,
+			N = 3;
 		const d = make(n, { input: 'multibase', inputBases: N, bias: false });
 		const x = randArray(rng, B * n, -1.5, 1.5);
 		const dy = randn(rng, B * 5);
 		d.forward(x, B, { training: true });
 		const dx = d.backward(dy, B, true)!;
-		const v = d.v!.value, beta = d.beta!.value, W = d.W.value;
+		const v = d.v!.value,
+			beta = d.beta!.value,
+			W = d.W.value;
 		const dxe = new Float64Array(B * n); // dy · W
 		for (let r = 0; r < B; r++) for (let c = 0; c < n; c++) for (let j = 0; j < 5; j++) dxe[r * n + c] += dy[r * 5 + j] * W[j * n + c];
 		const inside = (i: number, k: number) => x[i] + v[k] >= 0 && x[i] + v[k] <= 1;
@@ -182,14 +195,17 @@ describe('Dense, binary modes', () => {
 
 	it('multibase weights: dL/dW = Σ_i alpha_i ste(W - mean + u_i std) dL/dg(W)', () => {
 		const rng = createRng(12);
-		const n = 9, B = 2;
+		const n = 9,
+			B = 2;
 		const d = new Dense('d', n, { type: 'dense', units: 4, weights: 'multibase', bases: 3, bias: false }, estimator('approxsign'), rng);
 		d.W.value.set(randn(rng, 4 * n, 0.8));
 		d.invalidate();
-		const x = randn(rng, B * n), dy = randn(rng, B * 4);
+		const x = randn(rng, B * n),
+			dy = randn(rng, B * 4);
 		d.forward(x, B, { training: true });
 		d.backward(dy, B, false);
-		const W = d.W.value, len = W.length;
+		const W = d.W.value,
+			len = W.length;
 		const mean = W.reduce((s, w) => s + w, 0) / len;
 		const std = Math.sqrt(W.reduce((s, w) => s + (w - mean) ** 2, 0) / len);
 		const wb = weightBases(W, 3);
@@ -226,7 +242,9 @@ describe('Dense against a plain reference, every weight x input mode', () => {
 	 * Σ_n β_n A_n(x) with A_n(x) = sign(x + v_n - 0.5).
 	 */
 	function reference(d: Dense, x: Float32Array, B: number): Float64Array {
-		const n = d.inSize, out = d.outSize, W = d.W.value;
+		const n = d.inSize,
+			out = d.outSize,
+			W = d.W.value;
 		const sgn = (v: number) => (v >= 0 ? 1 : -1);
 		// Weight side: a list of (scale per row, ±1 or real matrix).
 		const wTerms: { scale: (r: number) => number; M: (r: number, c: number) => number }[] = [];
@@ -281,7 +299,9 @@ describe('Dense against a plain reference, every weight x input mode', () => {
 						const y = d.forward(x, B, { training: false, packed });
 						for (let i = 0; i < ref.length; i++) {
 							const tol = 1e-5 * (1 + Math.abs(ref[i]));
-							expect(Math.abs(y[i] - ref[i]), `${weights} x ${input}, n=${n}, packed=${packed}, y[${i}] = ${y[i]} vs ${ref[i]}`).toBeLessThan(tol);
+							expect(Math.abs(y[i] - ref[i]), `${weights} x ${input}, n=${n}, packed=${packed}, y[${i}] = ${y[i]} vs ${ref[i]}`).toBeLessThan(
+								tol
+							);
 						}
 					}
 				}
@@ -310,7 +330,8 @@ describe('Dense in training: packed products, synced signs, gradients', () => {
 						expect(Array.from(dx), `dx, ${weights} x ${input}, n=${n}, step ${step}`).toEqual(Array.from(twin.backward(dy, B, true)!));
 						expect(Array.from(d.W.grad)).toEqual(Array.from(twin.W.grad));
 						// An optimiser-like move: a few weights cross zero, some leave [-1, 1].
-						const W = d.W.value, before = W.map((w) => (w >= 0 ? 1 : 0));
+						const W = d.W.value,
+							before = W.map((w) => (w >= 0 ? 1 : 0));
 						for (let i = 0; i < W.length; i += 3) W[i] = rng.uniform(-1.3, 1.3);
 						const { flips, inside } = d.syncLatent();
 						expect(flips).toBe(W.reduce((f, w, i) => f + ((w >= 0 ? 1 : 0) !== before[i] ? 1 : 0), 0));
@@ -326,12 +347,15 @@ describe('Dense in training: packed products, synced signs, gradients', () => {
 				for (const spread of [0.9, 1.5]) {
 					// spread 0.9: every latent weight inside [-1, 1] (the clipped estimator's mask is skipped);
 					// 1.5: some outside, where it is applied.
-					const n = 45, out = 6, B = 5;
+					const n = 45,
+						out = 6,
+						B = 5;
 					const est = estimator(name);
 					const d = new Dense('d', n, { type: 'dense', units: out, weights: 'binary', input, bias: false }, est, rng);
 					d.W.value.set(randArray(rng, out * n, -spread, spread));
 					d.invalidate();
-					const x = randArray(rng, B * n, -1.6, 1.6), dy = randn(rng, B * out);
+					const x = randArray(rng, B * n, -1.6, 1.6),
+						dy = randn(rng, B * out);
 					d.forward(x, B, { training: true });
 					const dx = d.backward(dy, B, true)!;
 					const W = d.W.value;
@@ -340,7 +364,8 @@ describe('Dense in training: packed products, synced signs, gradients', () => {
 					const what = `${name}, ${input} input, spread ${spread}`;
 					for (let r = 0; r < out; r++)
 						for (let c = 0; c < n; c++) {
-							let g = 0, mag = 0;
+							let g = 0,
+								mag = 0;
 							for (let b = 0; b < B; b++) {
 								g += dy[b * out + r] * f(b * n + c);
 								mag += Math.abs(dy[b * out + r] * f(b * n + c));
@@ -350,7 +375,8 @@ describe('Dense in training: packed products, synced signs, gradients', () => {
 						}
 					for (let b = 0; b < B; b++)
 						for (let c = 0; c < n; c++) {
-							let g = 0, mag = 0;
+							let g = 0,
+								mag = 0;
 							for (let r = 0; r < out; r++) {
 								g += dy[b * out + r] * sgn(W[r * n + c]);
 								mag += Math.abs(dy[b * out + r]);
@@ -376,7 +402,12 @@ describe('layer storage', () => {
 	});
 
 	it('matches the bytes a layer really writes to a model file', () => {
-		for (const cfg of [{}, { weights: 'binary' }, { weights: 'scaled', input: 'sign' }, { weights: 'multibase', input: 'multibase', bases: 2, inputBases: 3 }] as Partial<DenseConfig>[]) {
+		for (const cfg of [
+			{},
+			{ weights: 'binary' },
+			{ weights: 'scaled', input: 'sign' },
+			{ weights: 'multibase', input: 'multibase', bases: 2, inputBases: 3 }
+		] as Partial<DenseConfig>[]) {
 			const d = make(45, cfg);
 			const w = new ByteWriter();
 			d.write(w);

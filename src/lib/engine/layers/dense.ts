@@ -160,7 +160,8 @@ export class Dense implements Layer {
 			this.prepared = null;
 			return { flips: 0, inside: 0 };
 		}
-		const out = this.outSize, n = this.inSize;
+		const out = this.outSize,
+			n = this.inSize;
 		if (!this.signs) {
 			this.prepareWeights();
 			return { flips: 0, inside: this.wInside };
@@ -177,7 +178,9 @@ export class Dense implements Layer {
 	/** g(W) and the bases it is built from; recomputed only after the latent weights change. */
 	prepareWeights(): PreparedWeights {
 		if (this.prepared) return this.prepared;
-		const out = this.outSize, n = this.inSize, W = this.W.value;
+		const out = this.outSize,
+			n = this.inSize,
+			W = this.W.value;
 		const p: PreparedWeights = {
 			bases: [],
 			baseScales: new Float64Array(0),
@@ -226,7 +229,9 @@ export class Dense implements Layer {
 
 	/** Replace the derived weights directly (model import): bases, scales, and latent weights set to g(W). */
 	loadPrepared(bases: Float32Array[], baseScales: Float64Array, rowScales: Float32Array | null): void {
-		const out = this.outSize, n = this.inSize, len = out * n;
+		const out = this.outSize,
+			n = this.inSize,
+			len = out * n;
 		const effective = new Float32Array(len);
 		if (this.weightMode === 'scaled' && rowScales) {
 			for (let r = 0; r < out; r++) for (let c = 0; c < n; c++) effective[r * n + c] = rowScales[r] * bases[0][r * n + c];
@@ -236,7 +241,8 @@ export class Dense implements Layer {
 		this.W.value.set(effective);
 		// The latent weights are gone from the file; mean and std of g(W) stand in for them, so
 		// the straight-through windows of a model trained further after import sit where they should.
-		let mean = 0, sq = 0;
+		let mean = 0,
+			sq = 0;
 		for (let j = 0; j < len; j++) mean += effective[j];
 		mean /= len || 1;
 		for (let j = 0; j < len; j++) sq += (effective[j] - mean) ** 2;
@@ -257,7 +263,8 @@ export class Dense implements Layer {
 	}
 
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
-		const n = this.inSize, out = this.outSize;
+		const n = this.inSize,
+			out = this.outSize;
 		const packed = this.binaryProducts && (opts.packed ?? true);
 		const p = this.prepareWeights();
 		this.x = x;
@@ -294,8 +301,7 @@ export class Dense implements Layer {
 				binaryGemm(this.xPacked[0], p.packed![0], y, batch, out, n);
 			} else {
 				const prod = (this.prod = reuse(this.prod, batch * out));
-				const xBase = (k: number): Float32Array =>
-					this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n);
+				const xBase = (k: number): Float32Array => (this.inputMode === 'sign' ? xe : this.xBases!.subarray(k * batch * n, (k + 1) * batch * n));
 				let first = true;
 				for (let i = 0; i < this.M; i++) {
 					for (let k = 0; k < this.N; k++) {
@@ -344,9 +350,11 @@ export class Dense implements Layer {
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.x || !this.xe || batch !== this.lastBatch || !this.lastTraining)
 			throw new Error(`${this.name}: backward needs a training-mode forward of the same batch first`);
-		const n = this.inSize, out = this.outSize;
+		const n = this.inSize,
+			out = this.outSize;
 		const p = this.prepareWeights();
-		const W = this.W.value, gW = this.W.grad;
+		const W = this.W.value,
+			gW = this.W.grad;
 
 		if (this.b) {
 			const gb = this.b.grad;
@@ -380,11 +388,14 @@ export class Dense implements Layer {
 
 	/** Chain dL/dg(W) back to the latent weights through the chosen straight-through estimator. */
 	private latentGrad(dwe: Float32Array, p: PreparedWeights, W: Float32Array, gW: Float32Array): void {
-		const est = this.est, n = this.inSize, out = this.outSize;
+		const est = this.est,
+			n = this.inSize,
+			out = this.outSize;
 		if (this.weightMode === 'binary') steBackward(est, W, dwe, gW);
 		else if (this.weightMode === 'scaled') {
 			// g = alpha_r sign(W_rc): d/dW_rc = alpha_r ste'(W_rc) + sign(W_rc)/n (through alpha_r = mean |W_r|).
-			const a = p.rowScales!, s = p.bases[0];
+			const a = p.rowScales!,
+				s = p.bases[0];
 			for (let r = 0; r < out; r++) {
 				let dot = 0;
 				for (let c = 0; c < n; c++) dot += dwe[r * n + c] * s[r * n + c];
@@ -407,7 +418,8 @@ export class Dense implements Layer {
 	}
 
 	write(w: ByteWriter): void {
-		const out = this.outSize, n = this.inSize;
+		const out = this.outSize,
+			n = this.inSize;
 		if (this.weightMode === 'float') w.f32s(this.W.value);
 		else {
 			const p = this.prepareWeights();
@@ -423,7 +435,9 @@ export class Dense implements Layer {
 	}
 
 	read(r: ByteReader): void {
-		const out = this.outSize, n = this.inSize, wpr = wordsFor(n);
+		const out = this.outSize,
+			n = this.inSize,
+			wpr = wordsFor(n);
 		if (this.weightMode === 'float') {
 			r.f32s(this.W.value, `${this.name} weights`);
 			this.invalidate();
@@ -432,8 +446,7 @@ export class Dense implements Layer {
 			for (let i = 0; i < this.M; i++) {
 				const words = r.u32s(new Uint32Array(out * wpr), `${this.name} packed weights`);
 				const B = new Float32Array(out * n);
-				for (let row = 0; row < out; row++)
-					for (let c = 0; c < n; c++) B[row * n + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
+				for (let row = 0; row < out; row++) for (let c = 0; c < n; c++) B[row * n + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
 				bases.push(B);
 			}
 			let rowScales: Float32Array | null = null;
@@ -475,7 +488,9 @@ function signRows(X: Float32Array, rows: number, cols: number, pm: Float32Array 
 	let inside = 0;
 	for (let r = 0; r < rows; r++) {
 		for (let w = 0; w < wpr; w++) {
-			const c0 = w << 5, lim = Math.min(32, cols - c0), i0 = r * cols + c0;
+			const c0 = w << 5,
+				lim = Math.min(32, cols - c0),
+				i0 = r * cols + c0;
 			let word = 0;
 			for (let b = 0; b < lim; b++) {
 				const v = X[i0 + b];
@@ -512,7 +527,8 @@ function syncSignRows(
 	let flips = 0;
 	for (let r = 0; r < rows; r++) {
 		for (let w = 0; w < wpr; w++) {
-			const k = r * wpr + w, word = fresh[k];
+			const k = r * wpr + w,
+				word = fresh[k];
 			let changed = word ^ words[k];
 			if (changed === 0) continue;
 			words[k] = word;

@@ -60,9 +60,12 @@ export class MaxPool2D implements Layer {
 						// Branch-free argmax: a branch on which input is larger mispredicts on most
 						// windows. Strictly greater, so ties keep the first; NaN never replaces. The
 						// difference of two float32 values is exact in float64, so m + 1·(v - m) is v.
-						let bi = first + ch, m = x[bi];
+						let bi = first + ch,
+							m = x[bi];
 						for (let t = 1; t < kk; t++) {
-							const q = first + offs[t] + ch, v = x[q], gt = +(v > m);
+							const q = first + offs[t] + ch,
+								v = x[q],
+								gt = +(v > m);
 							m += gt * (v - m);
 							bi += gt * (q - bi);
 						}

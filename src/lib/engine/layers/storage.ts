@@ -21,7 +21,8 @@ function f32(name: string, values: number, inFloatModel = true): StoredTensor {
 export function layerStorage(cfg: LayerConfig, name: string, inSize: number): StoredTensor[] {
 	if (cfg.type === 'batchnorm') return ['gamma', 'beta', 'mean', 'var'].map((n) => f32(`${name}.${n}`, inSize));
 	if (cfg.type !== 'dense') return [];
-	const out = cfg.units, n = inSize;
+	const out = cfg.units,
+		n = inSize;
 	const weights = cfg.weights ?? 'float';
 	const M = weights === 'multibase' ? (cfg.bases ?? 3) : 1;
 	const t: StoredTensor[] = [];

@@ -85,12 +85,22 @@ export function sumBases(bases: Float32Array[], alphas: Float64Array, len: numbe
  * (the path through alpha_r = mean |W_r|); multibase: Σ_i alpha_i ste'(W - mean + u_i std),
  * mean, std and the least-squares alphas treated as constants.
  */
-export function latentGrad(mode: WeightMode, est: Estimator, p: PreparedWeights, W: Float32Array, dwe: Float32Array, gW: Float32Array, rows: number, cols: number): void {
+export function latentGrad(
+	mode: WeightMode,
+	est: Estimator,
+	p: PreparedWeights,
+	W: Float32Array,
+	dwe: Float32Array,
+	gW: Float32Array,
+	rows: number,
+	cols: number
+): void {
 	if (mode === 'float') gW.set(dwe.subarray(0, W.length));
 	else if (mode === 'binary') {
 		for (let i = 0; i < W.length; i++) gW[i] = est.backward(W[i], dwe[i]);
 	} else if (mode === 'scaled') {
-		const a = p.rowScales!, s = p.bases[0];
+		const a = p.rowScales!,
+			s = p.bases[0];
 		for (let r = 0; r < rows; r++) {
 			let dot = 0;
 			for (let c = 0; c < cols; c++) dot += dwe[r * cols + c] * s[r * cols + c];
@@ -132,13 +142,13 @@ export function readWeights(r: ByteReader, name: string, mode: WeightMode, M: nu
 		r.f32s(W, `${name} weights`);
 		return prepareWeights(W, rows, cols, mode, M);
 	}
-	const wpr = wordsFor(cols), len = rows * cols;
+	const wpr = wordsFor(cols),
+		len = rows * cols;
 	const bases: Float32Array[] = [];
 	for (let i = 0; i < M; i++) {
 		const words = r.u32s(new Uint32Array(rows * wpr), `${name} packed weights`);
 		const B = new Float32Array(len);
-		for (let row = 0; row < rows; row++)
-			for (let c = 0; c < cols; c++) B[row * cols + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
+		for (let row = 0; row < rows; row++) for (let c = 0; c < cols; c++) B[row * cols + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
 		bases.push(B);
 	}
 	let rowScales: Float32Array | null = null;
@@ -153,7 +163,8 @@ export function readWeights(r: ByteReader, name: string, mode: WeightMode, M: nu
 	} else if (mode === 'multibase') effective.set(sumBases(bases, baseScales, len));
 	else effective.set(bases[0]);
 	W.set(effective);
-	let mean = 0, sq = 0;
+	let mean = 0,
+		sq = 0;
 	for (let j = 0; j < len; j++) mean += effective[j];
 	mean /= len || 1;
 	for (let j = 0; j < len; j++) sq += (effective[j] - mean) ** 2;

@@ -108,7 +108,8 @@ function copyRows(X: Uint32Array, rows: number, padRows: number, W: number, step
 		}
 	} else {
 		for (let r = 0; r < rows; r++) {
-			const x = r * W, o = at + r * rowWords;
+			const x = r * W,
+				o = at + r * rowWords;
 			for (let s = 0; s < steps; s++) {
 				for (let t = 0; t < 4; t++) {
 					const w = 4 * s + t;
@@ -133,11 +134,20 @@ function copyRows(X: Uint32Array, rows: number, padRows: number, W: number, step
  * @returns false, leaving C untouched, if the kernel is unavailable here or the
  *   memory cannot grow to the operands; the caller then computes C itself.
  */
-export function wasmBinaryGemm(which: BinaryWasmKernel, A: Uint32Array, B: Uint32Array, C: Int32Array | Float32Array, m: number, n: number, k: number): boolean {
+export function wasmBinaryGemm(
+	which: BinaryWasmKernel,
+	A: Uint32Array,
+	B: Uint32Array,
+	C: Int32Array | Float32Array,
+	m: number,
+	n: number,
+	k: number
+): boolean {
 	const f = kernel(which);
 	if (!f) return false;
 	const split = which === 'wasm-relaxed-simd';
-	const W = Math.ceil(k / 32), steps = Math.ceil(W / 4);
+	const W = Math.ceil(k / 32),
+		steps = Math.ceil(W / 4);
 	// Empty rows: every dot product is 0 (the kernels need at least one step).
 	if (steps === 0) {
 		C.fill(0, 0, m * n);
@@ -145,8 +155,11 @@ export function wasmBinaryGemm(which: BinaryWasmKernel, A: Uint32Array, B: Uint3
 	}
 	const rowBytes = steps * (split ? 32 : 16);
 	// Tiles: 4 x 4 (relaxed) or 2 x 4 (plain) rows of A by rows of B.
-	const mPad = split ? (m + 3) & ~3 : (m + 1) & ~1, nPad = (n + 3) & ~3;
-	const aOff = TMP_BYTES, bOff = aOff + mPad * rowBytes, cOff = bOff + nPad * rowBytes;
+	const mPad = split ? (m + 3) & ~3 : (m + 1) & ~1,
+		nPad = (n + 3) & ~3;
+	const aOff = TMP_BYTES,
+		bOff = aOff + mPad * rowBytes,
+		cOff = bOff + nPad * rowBytes;
 	if (!reserve(cOff + mPad * nPad * 4)) return false;
 	const r = k & 31;
 	const last = r === 0 ? -1 : (1 << r) - 1;

@@ -45,7 +45,9 @@ export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 	for (let i = 0; i < 64; i++) value[alphabet.charCodeAt(i)] = i;
 	const len = s.replace(/=+$/, '').length;
 	const out = new Uint8Array((len * 3) >>> 2);
-	let bits = 0, nbits = 0, o = 0;
+	let bits = 0,
+		nbits = 0,
+		o = 0;
 	for (let i = 0; i < len; i++) {
 		bits = (bits << 6) | value[s.charCodeAt(i)];
 		nbits += 6;
@@ -104,7 +106,9 @@ export function simdMatmul(layout: SimdLayout, A: Float32Array, B: Float32Array,
 	if (!tried) load();
 	const e = kernels;
 	if (!e) return false;
-	const aLen = m * k, bLen = n * k, cLen = m * n;
+	const aLen = m * k,
+		bLen = n * k,
+		cLen = m * n;
 	const aOff = TMP_FLOATS;
 	const bOff = align16(aOff + aLen + PAD);
 	const cOff = align16(bOff + bLen + PAD);

@@ -25,17 +25,22 @@ describe('simdSignRows', () => {
 });
 
 describe('simdClipMask', () => {
-	it('gives the clipped estimator loop\'s bits: dy inside |x| <= 1, +0 outside, NaN x closed, Inf and NaN dy passed inside', () => {
+	it("gives the clipped estimator loop's bits: dy inside |x| <= 1, +0 outside, NaN x closed, Inf and NaN dy passed inside", () => {
 		const rng = createRng(2);
 		for (const n of [1, 3, 4, 5, 64, 1001]) {
-			const x = randArray(rng, n, -1.5, 1.5), dy = randArray(rng, n, -2, 2);
-			const oddX = [1, -1, NaN, -0, Infinity, 1.0000001], oddDy = [NaN, Infinity, -Infinity, -0];
+			const x = randArray(rng, n, -1.5, 1.5),
+				dy = randArray(rng, n, -2, 2);
+			const oddX = [1, -1, NaN, -0, Infinity, 1.0000001],
+				oddDy = [NaN, Infinity, -Infinity, -0];
 			for (let i = 0; i < n; i += 3) x[i] = oddX[(i / 3) % oddX.length];
 			for (let i = 1; i < n; i += 5) dy[i] = oddDy[((i - 1) / 5) % oddDy.length];
 			const dx = new Float32Array(n);
 			expect(simdClipMask(x, dy, dx)).toBe(true);
 			const want = Array.from(x, (v, i) => (v <= 1 && v >= -1 ? dy[i] : 0));
-			expect(Array.from(dx).every((v, i) => Object.is(v, want[i])), `n=${n}`).toBe(true);
+			expect(
+				Array.from(dx).every((v, i) => Object.is(v, want[i])),
+				`n=${n}`
+			).toBe(true);
 		}
 	});
 });

@@ -19,8 +19,20 @@ import { growTo } from './memory';
 
 interface TrainExports {
 	adam(
-		w: number, g: number, m: number, s: number, pairs: number,
-		b1: number, omb1: number, b2: number, omb2: number, lr: number, c1: number, c2: number, eps: number, clip: number
+		w: number,
+		g: number,
+		m: number,
+		s: number,
+		pairs: number,
+		b1: number,
+		omb1: number,
+		b2: number,
+		omb2: number,
+		lr: number,
+		c1: number,
+		c2: number,
+		eps: number,
+		clip: number
 	): number;
 	signrows(src: number, rows: number, cols: number, dst: number, pm: number): number;
 	clipmask(x: number, dy: number, dx: number, quads: number): void;
@@ -94,7 +106,8 @@ export class AdamState {
 
 	/** The moments of parameter k (views into the module's memory): m, then s. */
 	moments(k: number): { m: Float32Array; s: Float32Array } {
-		const o = this.offsets[k], n = this.sizes[k];
+		const o = this.offsets[k],
+			n = this.sizes[k];
 		return { m: this.f32.subarray(o, o + n), s: this.f32.subarray(o + padded(n), o + padded(n) + n) };
 	}
 
@@ -105,7 +118,10 @@ export class AdamState {
 	 * @returns Σ g_i², read on the way (the kernel's lane order: even and odd i, then added)
 	 */
 	step(k: number, w: Float32Array, g: Float32Array, b1: number, b2: number, lr: number, c1: number, c2: number, eps: number, clip: boolean): number {
-		const n = this.sizes[k], o = this.offsets[k], h = this.f32, S = this.scratch;
+		const n = this.sizes[k],
+			o = this.offsets[k],
+			h = this.f32,
+			S = this.scratch;
 		h.set(w, 0);
 		h.set(g, S);
 		// Zero the scratch tail: its lanes then compute finite values (no NaN traps, no stray state).
@@ -157,8 +173,10 @@ const align16 = (bytes: number): number => (bytes + 15) & ~15;
 export function simdSignRows(X: Float32Array, rows: number, cols: number, pm?: Float32Array): PackedSigns | null {
 	const s = sharedKernels();
 	if (!s) return null;
-	const len = rows * cols, wordCount = rows * Math.ceil(cols / 32);
-	const pmAt = align16(BASE + len * 4), dst = pm ? align16(pmAt + len * 4) : pmAt;
+	const len = rows * cols,
+		wordCount = rows * Math.ceil(cols / 32);
+	const pmAt = align16(BASE + len * 4),
+		dst = pm ? align16(pmAt + len * 4) : pmAt;
 	if (!growTo(s.memory, dst + wordCount * 4, 2 ** 31)) return null;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, BASE, len).set(X.length === len ? X : X.subarray(0, len));
@@ -176,7 +194,8 @@ export function simdSignRows(X: Float32Array, rows: number, cols: number, pm?: F
 export function simdClipMask(x: Float32Array, dy: Float32Array, dx: Float32Array): boolean {
 	const s = sharedKernels();
 	if (!s) return false;
-	const n = x.length, bytes = align16(n * 4);
+	const n = x.length,
+		bytes = align16(n * 4);
 	if (!growTo(s.memory, BASE + 3 * bytes, 2 ** 31)) return false;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, BASE, n).set(x);
