@@ -3,7 +3,6 @@ import { createRng, mlpConfig, modelMemory, wordsFor } from '$lib/engine';
 import {
 	FIELDS,
 	FRONTIER,
-	PAPER_RESNET18,
 	STEPS,
 	activationError,
 	activationThresholds,
@@ -201,13 +200,6 @@ describe('the frontier', () => {
 		expect(rows[2].accuracy).toBeNull();
 		expect(rows[3].accuracy).toBeNull();
 		expect(rows.every((r) => r.packedBytes > 0 && r.bitOps > 0)).toBe(true);
-	});
-
-	it('the paper table is ordered as cited, full precision highest', () => {
-		const fp = PAPER_RESNET18.find((r) => r.M === null)!;
-		expect(fp.top1).toBe(69.3);
-		expect(PAPER_RESNET18.every((r) => r.top1 <= fp.top1)).toBe(true);
-		expect(PAPER_RESNET18.find((r) => r.M === 5 && r.N === 5)!.top1).toBe(65.0);
 	});
 });
 

@@ -403,21 +403,6 @@ export function frontierRows(models: readonly ModelProgress[]): FrontierRow[] {
 	});
 }
 
-/**
- * ABC-Net's ResNet-18 on ImageNet, top-1 accuracy (%), from the paper's table as
- * recorded in the design notes (REFERENCES.md): another network, data set and scale.
- */
-export const PAPER_RESNET18: readonly { M: number | null; N: number | null; top1: number }[] = [
-	{ M: 1, N: 1, top1: 42.7 },
-	{ M: 3, N: 1, top1: 49.1 },
-	{ M: 3, N: 3, top1: 61.0 },
-	{ M: 3, N: 5, top1: 63.1 },
-	{ M: 5, N: 1, top1: 54.1 },
-	{ M: 5, N: 3, top1: 62.5 },
-	{ M: 5, N: 5, top1: 65.0 },
-	{ M: null, N: null, top1: 69.3 }
-];
-
 // ---------------------------------------------------------------------------
 // Formatting.
 
