@@ -78,7 +78,7 @@ test('/xnor: the benchmark runs to completion in its worker, verified, without a
 	console.log('browser ratios (float time / binary time):');
 	for (const r of table) console.log(`  ${r.label.padEnd(28)} JS ${r.ratioJs.padStart(7)}   WASM ${r.ratioWasm.padStart(7)}`);
 	await expect(page.getByTestId('bench-bounds')).toContainText('32×');
-	await expect(page.getByTestId('bench-bounds')).toContainText('operation count, not a time');
+	await expect(page.getByTestId('bench-bounds')).toContainText('one 3×3 convolution (its CPU, 2016)');
 
 	// Copy as text: the clipboard gets the ratios, and the figure says so.
 	await page.getByTestId('bench-copy').click();

@@ -49,6 +49,27 @@ export const REFERENCES = {
 		year: 2017,
 		url: arxiv('1711.11294')
 	},
+	rastegari2020: {
+		authors: ['Mohammad Rastegari', 'Vicente Ordonez', 'Joseph Redmon', 'Ali Farhadi'],
+		title: 'Enabling AI at the Edge with XNOR-Networks',
+		venue: 'Communications of the ACM 63(12), research highlight',
+		year: 2020,
+		url: 'https://cacm.acm.org/magazines/2020/12/248803-enabling-ai-at-the-edge-with-xnor-networks/fulltext'
+	},
+	li2016: {
+		authors: ['Fengfu Li', 'Bo Zhang', 'Bin Liu'],
+		title: 'Ternary Weight Networks',
+		venue: 'arXiv preprint 1605.04711',
+		year: 2016,
+		url: arxiv('1605.04711')
+	},
+	hinton2012: {
+		authors: ['Geoffrey Hinton', 'Nitish Srivastava', 'Kevin Swersky', 'Tijmen Tieleman', 'Abdelrahman Mohamed'],
+		title: 'Neural Networks for Machine Learning',
+		venue: 'Coursera video lectures',
+		year: 2012,
+		url: 'https://www.cs.toronto.edu/~hinton/coursera_lectures.html'
+	},
 	bengio2013: {
 		authors: ['Yoshua Bengio', 'Nicholas Léonard', 'Aaron Courville'],
 		title: 'Estimating or Propagating Gradients Through Stochastic Neurons for Conditional Computation',
@@ -165,6 +186,13 @@ export const REFERENCES = {
 		year: 2014,
 		url: 'https://doi.org/10.1109/ISSCC.2014.6757323'
 	},
+	han2015: {
+		authors: ['Song Han', 'Jeff Pool', 'John Tran', 'William J. Dally'],
+		title: 'Learning both Weights and Connections for Efficient Neural Networks',
+		venue: 'Advances in Neural Information Processing Systems (NeurIPS)',
+		year: 2015,
+		url: arxiv('1506.02626')
+	},
 	bannink2021: {
 		authors: ['Tom Bannink', 'Adam Hillier', 'Lukas Geiger', 'Tim de Bruin', 'Leon Overweel', 'Jelmer Neeven', 'Koen Helwegen'],
 		title: 'Larq Compute Engine: Design, Benchmark and Deploy State-of-the-Art Binarized Neural Networks',
@@ -224,6 +252,13 @@ export const REFERENCES = {
 		venue: 'IEEE Conference on Computer Vision and Pattern Recognition (CVPR)',
 		year: 2016,
 		url: arxiv('1512.03385')
+	},
+	torchvision: {
+		authors: ['TorchVision maintainers and contributors'],
+		title: 'torchvision.models: resnet18 and resnet50, ImageNet-1K weights (num_params)',
+		venue: 'pytorch.org/vision',
+		url: 'https://pytorch.org/vision/stable/models.html',
+		short: 'torchvision'
 	},
 	sandler2018: {
 		authors: ['Mark Sandler', 'Andrew Howard', 'Menglong Zhu', 'Andrey Zhmoginov', 'Liang-Chieh Chen'],

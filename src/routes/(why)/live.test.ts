@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelMemory } from '$lib/engine';
-import { LIVE_MAX_STEPS, liveRequest, liveWeightBytes } from './live';
+import { LIVE_MAX_STEPS, liveMemoryRatio, liveRequest, liveWeightBytes } from './live';
 
 describe('the live network', () => {
 	it('asks for a binary network and its float twin on the moons, same seed', () => {
@@ -27,5 +27,13 @@ describe('the live network', () => {
 		const mem = modelMemory(liveRequest(0.1, 1).models[0].config.model);
 		expect(b.binaryPacked + b.rest).toBe(mem.packedBytes);
 		expect(mem.floatBytes).toBeGreaterThan(3 * mem.packedBytes);
+	});
+
+	it('is far under 32 times smaller as a whole: the float first layer and batch norm stay 32-bit', () => {
+		const b = liveWeightBytes();
+		const whole = (b.binaryFloat + b.rest) / (b.binaryPacked + b.rest);
+		expect(liveMemoryRatio()).toBeCloseTo(whole, 12);
+		expect(liveMemoryRatio()).toBeGreaterThan(3);
+		expect(liveMemoryRatio()).toBeLessThan(8);
 	});
 });

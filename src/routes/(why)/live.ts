@@ -60,3 +60,13 @@ export function liveWeightBytes(): WeightBytes {
 	}
 	return { binaryFloat, binaryPacked, rest };
 }
+
+/**
+ * How many times smaller the whole live binary network is packed than stored as float32:
+ * floatBytes / packedBytes over every tensor it stores, from the engine's storage plan.
+ * Well under 32, because its first layer and batch-norm statistics stay 32-bit.
+ */
+export function liveMemoryRatio(): number {
+	const mem = modelMemory(mlpConfig(liveSpec()));
+	return mem.floatBytes / mem.packedBytes;
+}

@@ -9,20 +9,24 @@ import type { ReferenceKey } from '$lib/notebook';
 
 export interface KnownModel {
 	name: string;
-	/** Parameters, as reported in (or counted from) the model's paper. */
+	/** Parameters, as the model's paper states them, or counted from its reference implementation where the paper gives none. */
 	parameters: number;
-	/** The paper that introduced it (a key of the notebook's references). */
-	cite: ReferenceKey;
+	/** Where the count comes from: the paper, or the paper and the implementation counted (keys of the notebook's references). */
+	cite: ReferenceKey | `${ReferenceKey}, ${ReferenceKey}`;
 }
 
 /** The models of the size figure, smallest first. */
 export const MODELS: readonly KnownModel[] = [
-	{ name: 'MobileNetV2', parameters: 3.5e6, cite: 'sandler2018' },
-	{ name: 'ResNet-18', parameters: 11.7e6, cite: 'he2016' },
-	{ name: 'ResNet-50', parameters: 25.6e6, cite: 'he2016' },
-	{ name: 'AlexNet', parameters: 61e6, cite: 'krizhevsky2012' },
+	// The papers' own figures: AlexNet "60 million parameters", MobileNetV2 3.4M (its
+	// table for width 1.0 at 224 px), GPT-2's smallest model 117M, BERT-base 110M, VGG-16
+	// 138M. He et al. give no count for ResNet-18 or -50, so theirs are torchvision's
+	// num_params (11,689,512 and 25,557,032), rounded as the others are.
+	{ name: 'MobileNetV2', parameters: 3.4e6, cite: 'sandler2018' },
+	{ name: 'ResNet-18', parameters: 11.7e6, cite: 'he2016, torchvision' },
+	{ name: 'ResNet-50', parameters: 25.6e6, cite: 'he2016, torchvision' },
+	{ name: 'AlexNet', parameters: 60e6, cite: 'krizhevsky2012' },
 	{ name: 'BERT-base', parameters: 110e6, cite: 'devlin2019' },
-	{ name: 'GPT-2 small', parameters: 124e6, cite: 'radford2019' },
+	{ name: 'GPT-2 small', parameters: 117e6, cite: 'radford2019' },
 	{ name: 'VGG-16', parameters: 138e6, cite: 'simonyan2015' }
 ];
 
@@ -128,7 +132,7 @@ export function memoryRatio(bits: number): number {
 /**
  * XNOR-Net's speed-up, counted in operations rather than measured (Rastegari et al.
  * 2016, section 3.2). A standard convolution does c N_W N_I multiply-adds (c input
- * channels, N_W weights per filter, N_I output positions). The binary one does the same
+ * channels, N_W the filter's spatial size (width x height), N_I output positions). The binary one does the same
  * count of binary operations, 64 per clock on a 64-bit CPU, plus N_I non-binary ones
  * (the scaling): S = c N_W N_I / (c N_W N_I / 64 + N_I) = 64 c N_W / (c N_W + 64).
  * It tends to 64 as c N_W grows.

@@ -170,6 +170,13 @@ describe('the price', () => {
 		expect(f.bitOps).toBeGreaterThan(b.bitOps);
 		expect(b.bitOps).toBeGreaterThan(a.bitOps);
 	});
+
+	it('counts OPs as FLOPs + BOPs / 64, as Bi-Real Net and ReActNet do', () => {
+		// Float 784-32-32-10: every product a FLOP.
+		expect(netCost(specOf(FRONTIER[0])).ops).toBe(784 * 32 + 32 * 32 + 32 * 10);
+		// (3,3): the first layer adds float pixels times 3 bases (3 per weight); the others are 9 binary products per weight.
+		expect(netCost(networkSpec(3, 3)).ops).toBe(3 * 784 * 32 + (9 * (32 * 32 + 32 * 10)) / 64);
+	});
 });
 
 describe('the frontier', () => {

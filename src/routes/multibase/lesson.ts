@@ -337,6 +337,11 @@ export interface NetCost {
 	binaryProducts: number;
 	floatOps: number;
 	bitOps: number;
+	/**
+	 * The literature's measure, OPs = FLOPs + BOPs / 64 (Bi-Real Net, ReActNet): float
+	 * multiply-adds plus binary products counted 64 to one instruction.
+	 */
+	ops: number;
 	layers: LayerCost[];
 }
 
@@ -350,6 +355,7 @@ export function netCost(spec: MlpSpec): NetCost {
 		binaryProducts: sum('binaryProducts'),
 		floatOps: sum('floatOps'),
 		bitOps: sum('bitOps'),
+		ops: sum('floatOps') + sum('binaryProducts') / 64,
 		layers
 	};
 }
@@ -364,6 +370,8 @@ export interface FrontierRow {
 	N: number | null;
 	packedBytes: number;
 	bitOps: number;
+	/** OPs = FLOPs + BOPs / 64, the literature's count (see NetCost). */
+	ops: number;
 	/** Latest test accuracy (null before the first evaluation) and the step it was measured at. */
 	accuracy: number | null;
 	step: number;
@@ -396,6 +404,7 @@ export function frontierRows(models: readonly ModelProgress[]): FrontierRow[] {
 			N: net.N,
 			packedBytes: cost.packedBytes,
 			bitOps: cost.bitOps,
+			ops: cost.ops,
 			accuracy: acc,
 			step: m?.test?.step ?? 0,
 			done: (m?.test?.step ?? 0) >= STEPS

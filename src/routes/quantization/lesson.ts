@@ -80,7 +80,7 @@ export function uniformLevelCount(bits: number): number {
  * Quantise x with the chosen quantiser:
  * - uniform: quantizeSigned(x, k, r) with r = max |x| (round half to even);
  * - sign: alpha sign(x), alpha = mean |x| (XNOR-Net's least-squares scale);
- * - ternary: alpha ternary(x, delta) with delta = deltaFrac * max |x| (Larq's ste_tern) and alpha
+ * - ternary: alpha ternary(x, delta) with delta = deltaFrac * max |x| (Ternary Weight Networks, Li et al. 2016, with the threshold a control) and alpha
  *   the mean |x| over the values kept non-zero (least squares for that pattern).
  */
 export function quantizeWith(x: ArrayLike<number>, kind: QuantizerKind, bits: number, deltaFrac: number, maxLevels = 64): Quantized {
