@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEED_MAX, SPEEDS, completeSchema, defaults, parseField, parseQuery, serialiseQuery, type FieldSpec } from './url-schema';
+import { MAX_ENTRIES, MAX_QUERY_CHARS, SEED_MAX, SPEEDS, completeSchema, defaults, parseField, parseQuery, serialiseQuery, type FieldSpec } from './url-schema';
 
 const FIELDS: FieldSpec[] = [
 	{ name: 'bits', type: 'int', default: 8, min: 1, max: 32 },
@@ -122,7 +122,39 @@ describe('parseQuery', () => {
 	it('ignores unknown parameters and repeated ones, with a notice each', () => {
 		const r = parseQuery(SCHEMA, 'utm_source=x&bits=4&bits=5');
 		expect(r.values.bits).toBe(4);
-		expect(r.notices).toEqual(["'utm_source' is not a setting on this page; ignored", 'bits: given more than once; using the first']);
+		expect(r.notices).toEqual(['bits: given more than once; using the first', "'utm_source' is not a setting on this page; ignored"]);
+	});
+
+	it('bounds its notices on hostile links: one per field, one for unknown keys, one for the hide list', () => {
+		const many = Array.from({ length: 2000 }, (_, i) => `p${i}=${i}`).join('&');
+		const r = parseQuery(SCHEMA, `?${many}&bits=4`);
+		expect(r.values.bits).toBe(4);
+		expect(r.notices).toEqual(["2,000 unknown settings ignored ('p0', 'p1', 'p2', …): they are not settings on this page"]);
+
+		const hide = parseQuery(SCHEMA, `?hide=lr,${'a,'.repeat(50_000)}seed`);
+		expect(hide.hidden).toEqual(['lr']);
+		expect(hide.notices).toEqual(["hide: 'a' is not a setting on this page; ignored. hide: more than 5,000 names; only the first 5,000 were read"]);
+		const names = parseQuery(SCHEMA, `?hide=${Array.from({ length: 300 }, (_, i) => `n${i}`).join(',')}`);
+		expect(names.notices).toEqual(["hide: 300 names are not settings on this page ('n0', 'n1', 'n2', …); ignored"]);
+
+		const repeated = parseQuery(SCHEMA, '?' + Array.from({ length: 200 }, () => 'bits=99').join('&'));
+		expect(repeated.values.bits).toBe(32);
+		expect(repeated.notices).toHaveLength(1);
+		expect(repeated.notices[0]).toMatch(/^bits: .*\. bits: given more than once; using the first$/);
+	});
+
+	it('reads only the first part of an over-long link, cut at an entry boundary, and says so', () => {
+		const filler = `x=${'y'.repeat(MAX_QUERY_CHARS)}`;
+		const r = parseQuery(SCHEMA, `?bits=4&${filler}&lr=0.5`);
+		expect(r.values.bits).toBe(4);
+		expect(r.values.lr).toBe(SCHEMA.find((f) => f.name === 'lr')!.default);
+		expect(r.notices.at(-1)).toBe(
+			`The link is ${(filler.length + 15).toLocaleString('en')} characters long; only the first ${MAX_QUERY_CHARS.toLocaleString('en')} were read`
+		);
+		const entries = parseQuery(SCHEMA, '?' + Array.from({ length: MAX_ENTRIES + 10 }, () => 'b=1').join('&'));
+		expect(entries.notices.at(-1)).toBe(
+			`The link has ${(MAX_ENTRIES + 10).toLocaleString('en')} settings; only the first ${MAX_ENTRIES.toLocaleString('en')} were read`
+		);
 	});
 
 	it('reads the hide list, dropping unknown and repeated names', () => {

@@ -217,44 +217,107 @@ export interface ParseResult {
 }
 
 /**
+ * How much of a link the schema reads. A hostile or broken link (a 100 KB `hide=`, two
+ * thousand made-up keys) must neither flood the page with notices nor stall it: past
+ * these caps the rest is skipped and one notice says so.
+ */
+export const MAX_QUERY_CHARS = 131_072;
+/** Query entries (`key=value` pairs), and names in the hide list, read at most. */
+export const MAX_ENTRIES = 5_000;
+/** Names quoted in a summarising notice before "…". */
+const LISTED = 3;
+
+const count = (n: number): string => n.toLocaleString('en');
+const listOf = (names: readonly string[], total: number): string => names.slice(0, LISTED).map(quote).join(', ') + (total > LISTED ? ', …' : '');
+
+/**
  * Read a query string (`?a=1&b=2`, with or without '?') against a complete schema
- * (see completeSchema). Pure: the caller passes `location.search`.
+ * (see completeSchema). Pure: the caller passes `location.search`. Never throws, and
+ * its notices are bounded: at most one per field (a repeated key, a bad value and its
+ * clamping join in one sentence), one for all unknown keys, one for the hide list's
+ * unknown names, one if the link was longer than the caps.
  */
 export function parseQuery(schema: readonly FieldSpec[], search: string | URLSearchParams): ParseResult {
-	const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+	let text = typeof search === 'string' ? search : search.toString();
+	const fullLength = text.length;
+	if (fullLength > MAX_QUERY_CHARS) {
+		// Cut at an entry boundary, so no value is read half-way.
+		const amp = text.lastIndexOf('&', MAX_QUERY_CHARS);
+		text = text.slice(0, amp > 0 ? amp : MAX_QUERY_CHARS);
+	}
 	const values = defaults(schema);
-	const notices: string[] = [];
 	const byName = new Map(schema.map((f) => [f.name, f]));
+	// Notices per field, in the order fields first needed one.
+	const fieldNotices = new Map<string, string[]>();
+	const note = (name: string, msg: string): void => {
+		const list = fieldNotices.get(name);
+		if (!list) fieldNotices.set(name, [msg]);
+		else if (!list.includes(msg)) list.push(msg);
+	};
 	const seen = new Set<string>();
+	const unknown: string[] = [];
+	let unknownCount = 0;
+	let entries = 0;
+	let skipped = 0;
 	let hidden: string[] = [];
 
-	for (const [key, raw] of params) {
+	for (const [key, raw] of new URLSearchParams(text)) {
+		if (++entries > MAX_ENTRIES) {
+			skipped++;
+			continue;
+		}
 		if (seen.has(key)) {
-			notices.push(`${key}: given more than once; using the first`);
+			if (byName.has(key) || key === HIDE) note(key, `${key}: given more than once; using the first`);
+			else unknownCount++;
 			continue;
 		}
 		seen.add(key);
 		if (key === HIDE) {
-			hidden = [];
-			for (const name of raw
-				.split(',')
-				.map((s) => s.trim())
-				.filter(Boolean)) {
-				if (!byName.has(name) && !isExtra(name)) notices.push(`hide: ${quote(name)} is not a setting on this page; ignored`);
-				else if (!hidden.includes(name)) hidden.push(name);
-			}
+			hidden = readHide(raw, byName, (msg) => note(HIDE, msg));
 			continue;
 		}
 		const f = byName.get(key);
 		if (!f) {
-			notices.push(`${quote(key)} is not a setting on this page; ignored`);
+			unknownCount++;
+			unknown.push(key);
 			continue;
 		}
 		const parsed = parseField(f, raw);
 		values[f.name] = parsed.value;
-		if (parsed.notice) notices.push(parsed.notice);
+		if (parsed.notice) note(f.name, parsed.notice);
 	}
+
+	const notices = [...fieldNotices.values()].map((list) => list.join('. '));
+	if (unknownCount === 1) notices.push(`${quote(unknown[0])} is not a setting on this page; ignored`);
+	else if (unknownCount > 1)
+		notices.push(`${count(unknownCount)} unknown settings ignored (${listOf(unknown, unknownCount)}): they are not settings on this page`);
+	if (fullLength > MAX_QUERY_CHARS) notices.push(`The link is ${count(fullLength)} characters long; only the first ${count(MAX_QUERY_CHARS)} were read`);
+	else if (skipped > 0) notices.push(`The link has ${count(entries)} settings; only the first ${count(MAX_ENTRIES)} were read`);
 	return { values, hidden, notices };
+}
+
+/** The hide list: known names once each, in order; unknown ones summed up in one notice. */
+function readHide(raw: string, byName: ReadonlyMap<string, FieldSpec>, notice: (msg: string) => void): string[] {
+	const hidden: string[] = [];
+	const unknown = new Set<string>();
+	let read = 0;
+	let cut = false;
+	for (const part of raw.split(',', MAX_ENTRIES + 1)) {
+		if (++read > MAX_ENTRIES) {
+			cut = true;
+			break;
+		}
+		const name = part.trim();
+		if (!name) continue;
+		if (byName.has(name) || isExtra(name)) {
+			if (!hidden.includes(name)) hidden.push(name);
+		} else unknown.add(name);
+	}
+	const names = [...unknown];
+	if (names.length === 1) notice(`hide: ${quote(names[0])} is not a setting on this page; ignored`);
+	else if (names.length > 1) notice(`hide: ${count(names.length)} names are not settings on this page (${listOf(names, names.length)}); ignored`);
+	if (cut) notice(`hide: more than ${count(MAX_ENTRIES)} names; only the first ${count(MAX_ENTRIES)} were read`);
+	return hidden;
 }
 
 function isExtra(name: string): boolean {
