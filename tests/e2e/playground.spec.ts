@@ -193,3 +193,29 @@ test('a dead worker shows a readable state, and Restart brings training back', a
 	watch.failed.splice(0);
 	watch.errors.splice(0);
 });
+
+test('a hostile link gets one summarising notice per problem, and the page still trains what it asks for', async ({ page }) => {
+	// Node's server (like many hosts) refuses request lines this long with 431, so the
+	// page is served from its short address: what the page itself makes of the link is
+	// what is under test.
+	await page.route(/\/playground\?/, async (route) =>
+		route.fulfill({ response: await route.fetch({ url: new URL('/playground', route.request().url()).href }) })
+	);
+	// Two thousand made-up keys plus one real setting: one notice for the lot.
+	const junk = Array.from({ length: 2000 }, (_, i) => `p${i}=${i}`).join('&');
+	await page.goto(`/playground?${junk}&seed=7`);
+	const notice = page.getByRole('status').filter({ hasText: 'unknown settings' });
+	await expect(notice.getByRole('listitem')).toHaveCount(1);
+	await expect(notice).toContainText('2,000 unknown settings ignored');
+	await expect(page.getByLabel('Seed')).toHaveValue('7');
+	await page.getByTestId('step').scrollIntoViewIfNeeded();
+	await waitForStep(page, 20);
+
+	// A 100 KB hide list: one notice for it, the real name in it still honoured.
+	await page.goto(`/playground?hide=lr,${'a,'.repeat(50_000)}seed`);
+	const hide = page.getByRole('status').filter({ hasText: 'hide:' });
+	await expect(hide.getByRole('listitem')).toHaveCount(1);
+	await expect(page.getByLabel('Learning rate')).toHaveCount(0);
+	await page.getByTestId('step').scrollIntoViewIfNeeded();
+	await waitForStep(page, 20);
+});
