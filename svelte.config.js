@@ -6,7 +6,26 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// Every page is prerendered: the notebook works from any static host and offline.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true })
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true }),
+		// A strict policy, written into every prerendered page as a <meta> tag: the pages run
+		// reader-supplied model files and URL values, so they say exactly what may load and
+		// run. SvelteKit hashes its own inline bootstrap script. Styles allow 'unsafe-inline'
+		// because KaTeX and the charts set style attributes; no script is inline without a hash.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self', 'wasm-unsafe-eval'],
+				'worker-src': ['self'],
+				'connect-src': ['self'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'style-src': ['self', 'unsafe-inline'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'form-action': ['self']
+			}
+		}
 	}
 };
 

@@ -38,7 +38,7 @@ test('the bit-width control changes the sizes and which models fit', async ({ pa
 test('a link with a bit width opens at that width; a bad one falls back with a notice', async ({ page }) => {
 	await page.goto('/?bits=4');
 	await expect(page.getByTestId('fit-count')).toContainText('7 of 7');
-	await expect(sizeOf(page, 'GPT-2 small').getByTestId('size-bytes')).toHaveText('62 MB');
+	await expect(sizeOf(page, 'GPT-2 small').getByTestId('size-bytes')).toHaveText('58.5 MB');
 	await page.goto('/?bits=3');
 	await expect(page.getByRole('status').filter({ hasText: 'bits' })).toBeVisible();
 	await expect(page.getByTestId('fit-count')).toContainText('2 of 7');

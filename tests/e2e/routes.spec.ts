@@ -28,3 +28,26 @@ test('the previous and next links walk the lessons in reading order', async ({ p
 		else await expect(next).toHaveCount(0);
 	}
 });
+
+test('every built page carries a strict Content-Security-Policy and runs without breaking it', async ({ page, request }) => {
+	await page.addInitScript(() => {
+		const w = window as unknown as { cspViolations: string[] };
+		w.cspViolations = [];
+		document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+	});
+	for (const route of ROUTES) {
+		const html = await (await request.get(route.path)).text();
+		const csp = /<meta http-equiv="content-security-policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+		for (const d of ["default-src 'self'", "worker-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'"])
+			expect(csp, route.path).toContain(d);
+		// Scripts: our own files, WebAssembly, and SvelteKit's bootstrap by its hash; never 'unsafe-inline'.
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+		// Every inline script in the page is covered by a hash.
+		expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g)?.length ?? 0).toBe((csp.match(/'sha256-/g) ?? []).length);
+
+		await page.goto(route.path);
+		await page.waitForLoadState('networkidle');
+		expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), route.path).toEqual([]);
+	}
+});
