@@ -4,4 +4,6 @@
 try {
 	var t = localStorage.getItem('bitwise-theme');
 	if (t === 'light' || t === 'dark') document.documentElement.setAttribute('data-theme', t);
-} catch (e) {}
+} catch {
+	// Storage blocked (private mode, a locked-down browser): the system theme applies.
+}
