@@ -219,3 +219,29 @@ test('a hostile link gets one summarising notice per problem, and the page still
 	await page.getByTestId('step').scrollIntoViewIfNeeded();
 	await waitForStep(page, 20);
 });
+
+test('a run that diverges says so, its twin keeps training, and starting again with a smaller rate recovers', async ({ page }) => {
+	// Plain SGD at the largest rate, no batch norm, four wide layers: the float twin's loss overflows within a few steps.
+	await page.goto('/playground?lr=10&optimizer=sgd&bn=0&hidden=256,256,256,256');
+	await page.getByTestId('step').scrollIntoViewIfNeeded();
+	const alerts = page.getByRole('alert').filter({ hasText: 'training diverged' });
+	await expect(alerts.first()).toBeVisible({ timeout: 60_000 });
+	await expect(alerts).toHaveCount(1);
+	await expect(alerts).toContainText('Float twin');
+	await expect(page.getByTestId('loss-float')).toHaveText(/–|NaN|diverged/i);
+	// The binary network keeps training: the shared step count still rises.
+	const at = await stepOf(page);
+	await waitForStep(page, at + 20);
+	await expect(page.getByTestId('loss-binary')).toHaveText(/^[0-9.]+$/);
+
+	// Start again: back to step 0 and playing, not paused.
+	await alerts.getByRole('button', { name: 'start again' }).click();
+	await expect(play(page)).toHaveText(/Pause/);
+	// A smaller rate, as the message suggests: a new run that stays finite.
+	// The slider moves in log10 space: -2 is a rate of 0.01.
+	await page.getByLabel('Learning rate').fill('-2');
+	await expect.poll(() => Number(new URL(page.url()).searchParams.get('lr') ?? '0.01')).toBeLessThan(0.1);
+	await waitForStep(page, 200);
+	await expect(alerts).toHaveCount(0);
+	await expect(page.getByTestId('loss-float')).toHaveText(/^[0-9.]+$/);
+});
