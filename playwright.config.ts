@@ -1,13 +1,23 @@
 import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { bundledChromium, findBrowser } from './tests/browser';
 
 /**
- * End-to-end tests drive Debian's system Chromium (never a downloaded browser) against the
- * built static site served by `vite preview`. One worker: the machine has two cores and each
+ * End-to-end tests drive the machine's own Chromium or Chrome (found by tests/browser.ts;
+ * never a downloaded one) against the built static site served by `vite preview`. One worker: the machine has two cores and each
  * page already trains in a Web Worker of its own.
  */
 // E2E_PORT and E2E_DEV let a second checkout or a developer run specs beside another run:
 // E2E_DEV=1 serves the pages with `vite dev` (compiled on demand) instead of the built site.
 const port = Number(process.env.E2E_PORT ?? 4173);
+
+// The browser is found once, here: with none on the machine the run stops with one
+// message that says how to get one, instead of every test failing on its own.
+const browser = findBrowser({ platform: process.platform, env: process.env, exists: existsSync, playwrightChromium: bundledChromium() });
+if ('error' in browser) {
+	process.stderr.write(`\n${browser.error}\n\n`);
+	process.exit(1);
+}
 const server = process.env.E2E_DEV ? `npx vite dev --port ${port} --strictPort` : `npx vite preview --port ${port} --strictPort`;
 
 export default defineConfig({
@@ -22,7 +32,7 @@ export default defineConfig({
 		baseURL: `http://localhost:${port}`,
 		browserName: 'chromium',
 		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			executablePath: browser.path,
 			// Without these, Chromium tries to reach Google's services, which this network refuses.
 			args: [
 				'--no-sandbox',
