@@ -31,6 +31,9 @@ export default defineConfig({
 	use: {
 		baseURL: `http://localhost:${port}`,
 		browserName: 'chromium',
+		// The offline reader's service worker would answer requests before page.route sees
+		// them; tests/e2e/offline.spec.ts allows it, every other test sees the network.
+		serviceWorkers: 'block',
 		launchOptions: {
 			executablePath: browser.path,
 			// Without these, Chromium tries to reach Google's services, which this network refuses.

@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// Every page is prerendered: the notebook works from any static host and offline.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true }),
+		// 404.html: static hosts (GitHub Pages, Netlify, nginx's error_page) serve it for any
+		// unknown address, and it renders the notebook's own not-found page.
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
 		// A strict policy, written into every prerendered page as a <meta> tag: the pages run
 		// reader-supplied model files and URL values, so they say exactly what may load and
 		// run. SvelteKit hashes its own inline bootstrap script. Styles allow 'unsafe-inline'
