@@ -51,3 +51,22 @@ test('every built page carries a strict Content-Security-Policy and runs without
 		expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), route.path).toEqual([]);
 	}
 });
+
+test('the header menu says where a lesson sits and goes to any page; Escape closes it', async ({ page }) => {
+	await page.goto('/xnor');
+	const i = PAGES.findIndex((p) => p.path === '/xnor');
+	await expect(page.getByTestId('lesson-position')).toHaveText(`${i + 1} of ${PAGES.length}`);
+	const summary = page.locator('summary', { hasText: 'Lessons' });
+	await summary.click();
+	const menu = page.getByRole('navigation', { name: 'All lessons' });
+	await expect(menu.getByRole('link')).toHaveCount(PAGES.length);
+	await expect(menu.locator('a[aria-current="page"]')).toContainText('XNOR and popcount');
+	await page.keyboard.press('Escape');
+	await expect(menu).toBeHidden();
+	await expect(summary).toBeFocused();
+	await summary.press('Enter');
+	await page.waitForLoadState('networkidle');
+	await menu.getByRole('link', { name: /Bitplanes/ }).click();
+	await expect(page.locator('h1')).toContainText('Bitplanes');
+	await expect(menu).toBeHidden();
+});
