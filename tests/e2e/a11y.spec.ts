@@ -5,6 +5,9 @@ import { ROUTES } from './routes';
 import { expect, test } from './fixtures';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// axe is injected as an inline script, which the pages' Content-Security-Policy rightly
+// refuses; the policy itself is tested in routes.spec.ts.
+test.use({ bypassCSP: true });
 
 for (const route of ROUTES)
 	for (const scheme of ['light', 'dark'] as const)

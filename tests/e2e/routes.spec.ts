@@ -70,3 +70,29 @@ test('the header menu says where a lesson sits and goes to any page; Escape clos
 	await expect(page.locator('h1')).toContainText('Bitplanes');
 	await expect(menu).toBeHidden();
 });
+
+test('at phone width no page overflows sideways, and every box that scrolls shows that it does', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	for (const route of ROUTES) {
+		await page.goto(route.path);
+		await page.waitForLoadState('networkidle');
+		const problems = await page.evaluate(() => {
+			const out: string[] = [];
+			const name = (el: Element) => `${el.tagName.toLowerCase()}.${String((el as HTMLElement).className?.toString() ?? '').split(' ')[0]}`;
+			if (document.documentElement.scrollWidth > innerWidth + 1) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+			for (const el of document.querySelectorAll<HTMLElement>('main *')) {
+				const cs = getComputedStyle(el);
+				const scrolls = (cs.overflowX === 'auto' || cs.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+				if (scrolls && !el.classList.contains('scroll-x') && !el.closest('[data-presenting]')) out.push(`${name(el)} scrolls sideways with no cue`);
+			}
+			// Formulas, tables, code and charts: inside the screen, or inside a box that scrolls.
+			for (const el of document.querySelectorAll<HTMLElement>('main .katex-display, main table, main pre, main svg, main canvas')) {
+				const box = el.getBoundingClientRect();
+				if (box.width === 0 || (box.right <= innerWidth + 1 && box.left >= -1)) continue;
+				if (!el.closest('.scroll-x')) out.push(`${name(el)} is cut off (${Math.round(box.left)}–${Math.round(box.right)} px)`);
+			}
+			return out;
+		});
+		expect(problems, route.path).toEqual([]);
+	}
+});

@@ -79,21 +79,26 @@ export const inView: Action<HTMLElement, InViewOptions> = (node, initial) => {
 };
 
 /**
- * Makes a horizontally scrolling box (a wide formula, a long line of code)
- * reachable by keyboard only while it actually overflows: a tab stop with a
- * name, so arrow keys can scroll it. Boxes that fit add no tab stop.
+ * Makes a horizontally scrolling box (a wide formula, a table, a long line of code)
+ * show that it scrolls and reachable by keyboard, only while it actually overflows:
+ * the `scroll-x` class (app.css) draws a shadow at each edge with more to see, and
+ * `data-overflowing` marks it; a tab stop with a name lets arrow keys scroll it.
+ * Boxes that fit show no shadow and add no tab stop.
  */
 export const scrollableWhenOverflowing: Action<HTMLElement, string> = (node, label) => {
 	let name = label;
+	node.classList.add('scroll-x');
 	const check = () => {
 		if (node.scrollWidth > node.clientWidth + 1) {
 			node.tabIndex = 0;
 			node.setAttribute('role', 'region');
 			node.setAttribute('aria-label', name);
+			node.setAttribute('data-overflowing', '');
 		} else {
 			node.removeAttribute('tabindex');
 			node.removeAttribute('role');
 			node.removeAttribute('aria-label');
+			node.removeAttribute('data-overflowing');
 		}
 	};
 	const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(check);
