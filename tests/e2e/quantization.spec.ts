@@ -13,6 +13,8 @@ const figure = (page: Page) => page.locator('figure#k-bits');
 
 /** Wait until the page is live: hydrated (a slider moved before that would be lost) and the run loaded. */
 async function ready(page: Page): Promise<void> {
+	// The run is lazy: it starts (and fetches the digits) once its figure nears the screen.
+	await figure(page).scrollIntoViewIfNeeded();
 	await expect(
 		figure(page)
 			.getByRole('group', { name: /Controls for training/ })

@@ -17,7 +17,10 @@ const vectorW = (page: Page) => page.getByRole('group', { name: 'Vector w: click
  * hydrated (a click before that would be lost) and no request is left to cut off on leaving.
  */
 async function ready(page: Page): Promise<void> {
-	await expect(page.getByRole('button', { name: 'Time inference again' })).toBeEnabled({ timeout: 60_000 });
+	// The run is lazy: it starts (and fetches the digits) once one of its figures nears the screen.
+	const again = page.getByRole('button', { name: 'Time inference again' });
+	await again.scrollIntoViewIfNeeded();
+	await expect(again).toBeEnabled({ timeout: 60_000 });
 }
 
 /** The ±1 entries a vector's cells display ('+' or '−'), in element order. */

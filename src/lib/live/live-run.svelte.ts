@@ -39,7 +39,11 @@ export interface LiveRunOptions {
 	request: () => RunRequest | Error | null;
 	/** Steps per model per second while playing (Infinity: as fast as it goes), read reactively; default: the URL's speed. */
 	speed?: () => number;
-	/** Start only once a figure has been on screen (default false: as soon as the request is ready). */
+	/**
+	 * Start only once a figure nears the screen (within one screen height below it; default
+	 * false: as soon as the request is ready). A page whose figures need the digits uses it,
+	 * so a reader who never scrolls there never downloads them.
+	 */
 	lazy?: boolean;
 	/** Quiet time after the last change of the request before a new run starts (ms, default 150). */
 	debounce?: number;
@@ -188,6 +192,11 @@ export class LiveRun {
 		if (c.status === 'idle' || c.status === 'loading') return 'loading';
 		if (this.finished) return 'finished';
 		return c.status === 'running' && !this.#stepping ? 'running' : 'paused';
+	}
+
+	/** A figure of this run is about to scroll into view: a lazy run may start loading. */
+	near(): void {
+		this.#seen = true;
 	}
 
 	/** A figure of this run scrolled into (true) or out of (false) view. */

@@ -97,6 +97,8 @@ export class TrainingClient {
 	errorKind = $state<ErrorKind | 'crashed' | null>(null);
 	/** The run's data set, once loaded. */
 	data = $state.raw<DataSummary | null>(null);
+	/** While the data set downloads: bytes so far and in all (total null when unknown). */
+	download = $state.raw<{ loaded: number; total: number | null } | null>(null);
 	/** The run's step (the most any model has done) and epoch (fractional). */
 	step = $state(0);
 	epoch = $state(0);
@@ -152,6 +154,7 @@ export class TrainingClient {
 		this.controlsSent = 0;
 		this.models = run.models.map((m) => new ModelView(m.id, m.label, this.opts.historyCap));
 		this.data = null;
+		this.download = null;
 		this.step = 0;
 		this.epoch = 0;
 		this.error = null;
@@ -413,7 +416,11 @@ export class TrainingClient {
 				this.awaitingReady = false;
 				this.generation = msg.generation;
 				this.data = msg.data;
+				this.download = null;
 				for (const info of msg.models) this.model(info.id)?.setInfo(info);
+				return;
+			case 'loading':
+				this.download = { loaded: msg.loaded, total: msg.total };
 				return;
 			case 'snapshot':
 				if (this.awaitingReady || msg.generation !== this.generation) return;

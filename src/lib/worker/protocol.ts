@@ -15,7 +15,7 @@
  */
 import type { GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The version field's type: every message carries `v: V`. */
 export type V = typeof PROTOCOL_VERSION;
 
@@ -351,6 +351,8 @@ export type FromWorker =
 	  }
 	/** The model's loss or weights stopped being finite at `step`; it stops, the others go on. */
 	| { v: V; type: 'diverged'; runId: number; modelId: string; step: number }
+	/** The data set is downloading: bytes so far and in all (null when the server did not say). At most ~10 a second. */
+	| { v: V; type: 'loading'; runId: number; loaded: number; total: number | null }
 	| { v: V; type: 'pong'; id: number };
 
 /** Every message type of either direction, for exhaustive switches. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
 import { loadMnistBytes } from '../../../scripts/load-mnist';
 import { PROTOCOL_VERSION, type FromWorker, type RunOptions, type RunSpec, type Snapshot, type DataSpec } from './protocol';
-import { Session } from './session';
+import { Session, type SessionHost } from './session';
 import { floatTwin } from './twin';
 
 type Msg = FromWorker;
@@ -13,7 +13,7 @@ type Post = { msg: Msg; transfer: Transferable[] };
  * about a dozen units of work), scheduled slices wait in a queue the test runs, and
  * `autoFrame` acknowledges each snapshot as a page would.
  */
-function harness(opts: { autoFrame?: boolean; fetchBytes?: (url: string) => Promise<Uint8Array> } = {}) {
+function harness(opts: { autoFrame?: boolean; fetchBytes?: SessionHost['fetchBytes'] } = {}) {
 	const posts: Post[] = [];
 	const queue: (() => void)[] = [];
 	let t = 0;
@@ -32,6 +32,10 @@ function harness(opts: { autoFrame?: boolean; fetchBytes?: (url: string) => Prom
 		send,
 		set autoFrame(v: boolean) {
 			autoFrame = v;
+		},
+		/** Move the clock on by `ms` (each now() also ticks by 1). */
+		advance(ms: number): void {
+			t += ms;
 		},
 		/** Run scheduled slices (at most `max`), acknowledging snapshots when autoFrame is on. */
 		run(max = 100000): number {
@@ -406,6 +410,32 @@ describe('Session with the digits', () => {
 		await new Promise((r) => setTimeout(r, 0));
 		expect(h.of('ready').map((r) => r.runId)).toEqual([1, 3]);
 		expect(fetches).toBe(1);
+	});
+
+	it('reports download progress to the run waiting for the bytes, about ten times a second and at the end', async () => {
+		let report: (loaded: number, total: number | null) => void = () => {};
+		let release: (b: Uint8Array) => void = () => {};
+		const h = harness({
+			fetchBytes: (_url, progress) => {
+				report = progress ?? report;
+				return new Promise((r) => (release = r));
+			}
+		});
+		h.send({ type: 'init', run: { runId: 4, data: digits(), models: [{ id: 'b', label: 'B', config: mlp() }] } });
+		await new Promise((r) => setTimeout(r, 0));
+		report(1000, 5000);
+		report(2000, 5000); // within 100 ms of the last: not sent
+		h.advance(150);
+		report(3000, 5000);
+		report(5000, 5000); // the last always is
+		expect(h.of('loading').map((m) => [m.runId, m.loaded, m.total])).toEqual([
+			[4, 1000, 5000],
+			[4, 3000, 5000],
+			[4, 5000, 5000]
+		]);
+		release(bytes);
+		await new Promise((r) => setTimeout(r, 0));
+		expect(h.of('ready').map((r) => r.runId)).toEqual([4]);
 	});
 
 	it('reports a failed download as a data error, and a newer run wins over a slow one', async () => {

@@ -68,7 +68,8 @@ export interface SessionHost {
 	schedule(fn: () => void): void;
 	/** Run `fn` in about `ms` milliseconds (setTimeout ms); used while a paced run waits for its next step. Default: schedule. */
 	scheduleIn?(fn: () => void, ms: number): void;
-	fetchBytes(url: string): Promise<Uint8Array>;
+	/** The bytes at `url`; `progress` (if the host can) reports bytes received and the total, when known. */
+	fetchBytes(url: string, progress?: (loaded: number, total: number | null) => void): Promise<Uint8Array>;
 }
 
 export interface SessionOptions {
@@ -314,7 +315,15 @@ export class Session {
 	/** The asset's bytes: one download per url, kept; a failed one is tried again next time. */
 	private bytes(url: string): Promise<Uint8Array> {
 		if (this.download?.url === url) return this.download.bytes;
-		const bytes = Promise.resolve().then(() => this.host.fetchBytes(url));
+		let last = -Infinity;
+		const progress = (loaded: number, total: number | null): void => {
+			// To whichever run is waiting for these bytes now; about ten a second, and the last.
+			const now = this.host.now();
+			if (!this.loading || (now - last < 100 && loaded !== total)) return;
+			last = now;
+			this.host.post({ v: PROTOCOL_VERSION, type: 'loading', runId: this.loading.spec.runId, loaded, total }, []);
+		};
+		const bytes = Promise.resolve().then(() => this.host.fetchBytes(url, progress));
 		const download = { url, bytes };
 		this.download = download;
 		bytes.catch(() => {

@@ -2,6 +2,7 @@
  * The training worker: a thin shell that wires {@link Session} (all the logic, testable
  * in node) to the worker's message port, clock and task queue.
  */
+import { fetchBytes } from './fetch-bytes';
 import { Session } from './session';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -17,11 +18,7 @@ const session = new Session({
 	// setTimeout 0 yields to the event loop, so messages (pause, frame, a new init) are read between slices.
 	schedule: (fn) => void setTimeout(fn, 0),
 	scheduleIn: (fn, ms) => void setTimeout(fn, ms),
-	fetchBytes: async (url) => {
-		const res = await fetch(url);
-		if (!res.ok) throw new Error(`could not load ${url}: the server answered ${res.status} ${res.statusText}`);
-		return new Uint8Array(await res.arrayBuffer());
-	}
+	fetchBytes
 });
 
 scope.onmessage = (ev) => session.receive(ev.data);
