@@ -112,3 +112,21 @@ test('/xnor: the benchmark stops when asked and can run again', async ({ page })
 	await expect(page.getByTestId('bench-progress')).toHaveAttribute('value', value ?? '');
 	await expect(page.getByTestId('bench')).toContainText('Stopped');
 });
+
+test('XNOR-Net’s 58× layer runs in the browser: every size timed and checked, the chart and headline filled in', async ({ page }) => {
+	test.setTimeout(240_000);
+	await page.goto('/xnor#fifty-eight');
+	const fig = page.getByTestId('conv-bench');
+	await fig.scrollIntoViewIfNeeded();
+	await expect(page.getByTestId('conv-run')).toBeEnabled();
+	await page.getByTestId('conv-run').click();
+	await expect(page.getByTestId('conv-stop')).toBeEnabled();
+	await expect(page.getByTestId('conv-row')).toHaveCount(9, { timeout: 200_000 });
+	await expect(fig.getByText(/every binary convolution gave exactly the float one’s integers\.$/)).toBeVisible();
+	await expect(page.getByTestId('conv-js')).toHaveText(/^[0-9.]+×$/);
+	await expect(page.getByTestId('conv-wasm')).toHaveText(/^([0-9.]+×|–)$/);
+	await expect(page.getByTestId('conv-row').first()).toContainText('c = 256, 3×3 (XNOR-Net’s)');
+	// The measured points join the dashed curves on the chart.
+	expect(await fig.locator('svg[role="img"] circle').count()).toBeGreaterThanOrEqual(8);
+	await expect(page.getByTestId('conv-run')).toHaveText('Run again');
+});

@@ -26,7 +26,8 @@ export function startBench(
 	seed: number,
 	onMessage: (m: FromBenchWorker) => void,
 	onFailure: (message: string) => void,
-	create: () => BenchWorkerLike = createBenchWorker
+	create: () => BenchWorkerLike = createBenchWorker,
+	suite: ToBenchWorker['type'] = 'run'
 ): () => void {
 	const w = create();
 	let alive = true;
@@ -38,13 +39,13 @@ export function startBench(
 	w.onmessage = (e) => {
 		if (!alive) return;
 		onMessage(e.data);
-		if (e.data.type === 'done' || e.data.type === 'error') stop();
+		if (e.data.type === 'done' || e.data.type === 'convDone' || e.data.type === 'error') stop();
 	};
 	w.onerror = (e) => {
 		if (!alive) return;
 		stop();
 		onFailure(e.message || 'the benchmark worker failed to start');
 	};
-	w.postMessage({ type: 'run', plan, seed });
+	w.postMessage({ type: suite, plan, seed });
 	return stop;
 }

@@ -8,12 +8,14 @@
  * the page terminates the worker (the run is synchronous inside it, so a message
  * could not interrupt it) and starts a new one for the next run.
  */
+import type { ConvBenchResult, ConvSizeResult } from './conv';
 import type { BenchProgress, BenchResult, SizeResult } from './kernels';
 
 /** Which plan: 'default' (about 12 s here) or 'quick'. */
 export type PlanName = 'default' | 'quick';
 
-export type ToBenchWorker = { type: 'run'; plan: PlanName; seed: number };
+/** `run`: the kernel suite (./kernels); `conv`: one binary against one float convolution, XNOR-Net's setting and its Figure 4 sweep (./conv). */
+export type ToBenchWorker = { type: 'run'; plan: PlanName; seed: number } | { type: 'conv'; plan: PlanName; seed: number };
 
 /** What the worker knows about its runtime, sent with the result. */
 export interface WorkerRuntime {
@@ -26,4 +28,7 @@ export type FromBenchWorker =
 	| { type: 'progress'; progress: BenchProgress }
 	| { type: 'size'; size: SizeResult }
 	| { type: 'done'; result: BenchResult; runtime: WorkerRuntime }
+	/** One convolution size timed (`done` of `total` sizes so far). */
+	| { type: 'convSize'; size: ConvSizeResult; done: number; total: number }
+	| { type: 'convDone'; result: ConvBenchResult; runtime: WorkerRuntime }
 	| { type: 'error'; message: string };
