@@ -88,6 +88,19 @@ export function interpolator(name: SchemeName): (t: number) => string {
  */
 export function buildLUT(name: SchemeName, n = 256, t0 = 0, t1 = 1): Uint8ClampedArray {
 	if (!(n >= 2)) throw new RangeError(`buildLUT: n must be >= 2, got ${n}`);
+	// Built once per scheme and range: a figure of a dozen images would otherwise parse
+	// thousands of colour strings in the frame its data arrives. Callers only read it.
+	const key = `${name}|${n}|${t0}|${t1}`;
+	const known = LUTS.get(key);
+	if (known) return known;
+	const lut = makeLUT(name, n, t0, t1);
+	LUTS.set(key, lut);
+	return lut;
+}
+
+const LUTS = new Map<string, Uint8ClampedArray>();
+
+function makeLUT(name: SchemeName, n: number, t0: number, t1: number): Uint8ClampedArray {
 	const f = interpolator(name);
 	const lut = new Uint8ClampedArray(n * 4);
 	for (let i = 0; i < n; i++) {
