@@ -103,6 +103,15 @@ describe('model file', () => {
 		expect(() => importModel(f)).toThrow(/dense1.W holds a value that is not a finite number/);
 	});
 
+	it('refuses packed rows with bits set past their last column, even under a valid checksum', () => {
+		// The binary first layer of `bytes` has 2 inputs: one word per row, 30 bits of padding.
+		const f = bytes.slice();
+		const L = new DataView(f.buffer).getUint32(8, true);
+		f[12 + L] |= 0x04; // bit 2 of row 0: past column 1
+		new DataView(f.buffer).setUint32(f.length - 4, crc32(f.subarray(0, f.length - 4)), true);
+		expect(() => importModel(f)).toThrow(/dense1 has bits set past the end of row 0/);
+	});
+
 	it('says a foreign file is not a model file, and a newer version is not readable', () => {
 		const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(0));
 		expect(() => importModel(png)).toThrow(/not a Bitwise model file/);

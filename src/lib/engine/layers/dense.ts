@@ -31,6 +31,7 @@ import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
 import { simdSignRows, type PackedSigns } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
+import { checkPadding } from './weights';
 
 /** Weight-side quantities derived from the latent weights, cached until they change. */
 interface PreparedWeights {
@@ -445,6 +446,7 @@ export class Dense implements Layer {
 			const bases: Float32Array[] = [];
 			for (let i = 0; i < this.M; i++) {
 				const words = r.u32s(new Uint32Array(out * wpr), `${this.name} packed weights`);
+				checkPadding(words, out, n, this.name);
 				const B = new Float32Array(out * n);
 				for (let row = 0; row < out; row++) for (let c = 0; c < n; c++) B[row * n + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
 				bases.push(B);

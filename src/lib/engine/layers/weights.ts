@@ -147,6 +147,7 @@ export function readWeights(r: ByteReader, name: string, mode: WeightMode, M: nu
 	const bases: Float32Array[] = [];
 	for (let i = 0; i < M; i++) {
 		const words = r.u32s(new Uint32Array(rows * wpr), `${name} packed weights`);
+		checkPadding(words, rows, cols, name);
 		const B = new Float32Array(len);
 		for (let row = 0; row < rows; row++) for (let c = 0; c < cols; c++) B[row * cols + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
 		bases.push(B);
@@ -177,4 +178,19 @@ export function readWeights(r: ByteReader, name: string, mode: WeightMode, M: nu
 		std: Math.sqrt(sq / (len || 1)),
 		shifts: baseShifts(M)
 	};
+}
+
+/**
+ * The bits past the last column of each packed row are always written 0; a file with any
+ * of them set was damaged (or written by something else), so it is refused rather than
+ * read as a model that would not write back the same bytes.
+ */
+export function checkPadding(words: Uint32Array, rows: number, cols: number, name: string): void {
+	const tail = cols & 31;
+	if (tail === 0) return;
+	const wpr = wordsFor(cols);
+	const mask = ~((1 << tail) - 1) >>> 0;
+	for (let r = 0; r < rows; r++)
+		if ((words[r * wpr + wpr - 1] & mask) !== 0)
+			throw new FormatError(`invalid model file: ${name} has bits set past the end of row ${r} (the padding of packed rows is always 0)`);
 }
