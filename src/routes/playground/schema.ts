@@ -76,6 +76,44 @@ export function fitModes(
 	return { value, notice };
 }
 
+/**
+ * A layer-mode string (one letter per dense layer) for a network of `layers` layers after
+ * the depth changes: the layers that remain keep their modes, and new layers take the
+ * network's binary mode (the last non-float letter it has, else `binary`), so a binary
+ * network made shallow and deep again is still binary ('fbb' → 'f' → 'fbb').
+ */
+export function resizeModes(modes: string, layers: number, binary: string): string {
+	const kept = modes.slice(0, layers);
+	const fill = [...modes].reverse().find((c) => c !== 'f') ?? binary;
+	return kept + fill.repeat(Math.max(0, layers - kept.length));
+}
+
+export interface Layers {
+	hidden: number[];
+	weights: string;
+	inputs: string;
+	/** Widths and modes of layers a shallower network dropped, restored when they come back. */
+	dropped: { hidden: number[]; weights: string; inputs: string };
+}
+
+/**
+ * The network with `depth` hidden layers: widths kept (new ones as wide as the last),
+ * each remaining layer's weight and input modes kept, dropped layers' modes remembered
+ * and restored, and brand-new layers in the network's binary mode ({@link resizeModes}).
+ */
+export function changeDepth(l: Layers, depth: number): Layers {
+	const n = depth + 1;
+	const dropped = depth < l.hidden.length ? { hidden: l.hidden.slice(depth), weights: l.weights.slice(n), inputs: l.inputs.slice(n) } : l.dropped;
+	const hidden = [...l.hidden, ...dropped.hidden].slice(0, depth);
+	while (hidden.length < depth) hidden.push(hidden.at(-1) ?? 32);
+	return {
+		hidden,
+		weights: resizeModes(l.weights.slice(0, n) + dropped.weights, n, 'b').slice(0, n),
+		inputs: resizeModes(l.inputs.slice(0, n) + dropped.inputs, n, 's').slice(0, n),
+		dropped
+	};
+}
+
 export interface DataShape {
 	inputSize: number;
 	classes: number;
