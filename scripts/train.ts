@@ -17,6 +17,7 @@ import {
 	convnetConfig,
 	evaluateModel,
 	exportModel,
+	UnsaveableModelError,
 	gemmBackend,
 	importModel,
 	makeSynthetic,
@@ -144,9 +145,28 @@ function modes<T extends string>(v: string | undefined, name: string, allowed: r
 }
 
 type Args = ReturnType<typeof parse>;
+/**
+ * `--epochs -1` as `--epochs=-1`: node's parser takes a value that starts with '-' for
+ * another option and answers "argument is ambiguous"; a negative number should reach
+ * the option's own check and get its own message ("--epochs must be ...").
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i],
+			next = argv[i + 1];
+		const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+		if (name && next !== undefined && /^-(\d|\.\d|Infinity|NaN)/.test(next) && (opts as Record<string, { type: string }>)[name]?.type === 'string') {
+			out.push(`${a}=${next}`);
+			i++;
+		} else out.push(a);
+	}
+	return out;
+}
+
 function parse(argv: string[]) {
 	try {
-		return parseArgs({ args: argv, options: opts, allowPositionals: false, strict: true }).values;
+		return parseArgs({ args: joinNegativeValues(argv), options: opts, allowPositionals: false, strict: true }).values;
 	} catch (e) {
 		throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
 	}
@@ -358,7 +378,18 @@ function main(argv: string[]): number {
 		}
 		const { model, meta } = importModel(bytes);
 		// The model's own data set and seed by default, so "test" means the split it never trained on.
-		const d = dataChoice(a, meta);
+		let d: DataChoice;
+		try {
+			d = dataChoice(a, meta);
+		} catch (e) {
+			// A bad value the file stored is the file's problem, not a flag the user typed.
+			const name = e instanceof UsageError ? /^--([\w-]+)/.exec(e.message)?.[1] : undefined;
+			if (name && (a as Record<string, unknown>)[name] === undefined && name in meta)
+				throw new FormatError(
+					`the model file's metadata is invalid: its ${name} is ${JSON.stringify(meta[name])} (${e instanceof Error ? e.message.replace(/^--[\w-]+ /, '') : ''})`
+				);
+			throw e;
+		}
 		const data = loadData(d);
 		const test = evaluateModel(model, data, 'test');
 		const mem = model.memory();
@@ -420,9 +451,11 @@ function main(argv: string[]): number {
 				`train ${pct(accSum / n)}  test ${pct(test.accuracy)}  ${Math.round(n / (epochMs / 1000))} ex/s`
 		);
 	}
-	if (diverged) log('training diverged: the loss is no longer a finite number (try a smaller --lr)');
 	const train = trainer.evaluate('train');
 	const test = trainer.evaluate('test');
+	// A model whose metrics are not numbers has diverged, whatever the last step's loss said.
+	if (![train.loss, test.loss, train.accuracy, test.accuracy].every(Number.isFinite)) diverged = true;
+	if (diverged) log('training diverged: the loss is no longer a finite number (try a smaller --lr)');
 	const result = {
 		dataset: data.name,
 		seed,
@@ -448,14 +481,24 @@ function main(argv: string[]): number {
 	};
 	if (a.save !== undefined) {
 		const meta = { dataset: data.name, seed, ...(data.name === 'mnist' ? {} : { noise: d.noise, points: d.points }), epochs, testAccuracy: test.accuracy };
-		const bytes = exportModel(trainer.model, meta);
+		let bytes: Uint8Array | null = null;
 		try {
-			writeFileSync(a.save, bytes);
+			bytes = exportModel(trainer.model, meta);
 		} catch (e) {
-			throw new UsageError(`--save ${a.save}: ${(e as Error).message}`);
+			if (!(e instanceof UnsaveableModelError)) throw e;
+			log(e.message);
+			diverged = true;
 		}
-		log(`saved ${a.save}: ${bytes.length} bytes (${mem.packedBytes} packed model bytes + ${bytes.length - mem.packedBytes} header)`);
+		if (bytes) {
+			try {
+				writeFileSync(a.save, bytes);
+			} catch (e) {
+				throw new UsageError(`--save ${a.save}: ${(e as Error).message}`);
+			}
+			log(`saved ${a.save}: ${bytes.length} bytes (${mem.packedBytes} packed model bytes + ${bytes.length - mem.packedBytes} header)`);
+		}
 	}
+	result.diverged = diverged;
 	log(`done: train ${pct(train.accuracy)}, test ${pct(test.accuracy)} in ${result.wallSeconds.toFixed(1)} s`);
 	if (a.json) process.stdout.write(JSON.stringify(result) + '\n');
 	return diverged ? 3 : 0;

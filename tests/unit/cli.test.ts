@@ -1,9 +1,10 @@
 /** The headless trainer as a user runs it: a real child process through tsx. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exportModel, makeSynthetic, mlpConfig, Trainer } from '../../src/lib/engine';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'bitwise-cli-'));
@@ -108,7 +109,9 @@ describe('npm run train', () => {
 			[['--dataset', 'moons', '--arch', 'cnn'], /--arch must be one of mlp, convnet/],
 			[['--dataset', 'moons', '--arch', 'convnet'], /--arch convnet needs images; moons has none/],
 			[['--dataset', 'moons', '--conv', '8'], /--conv sets the conv blocks of --arch convnet/],
-			[['--arch', 'convnet', '--weights', 'binary,float', '--epochs', '1'], /give one mode with --arch convnet/]
+			[['--arch', 'convnet', '--weights', 'binary,float', '--epochs', '1'], /give one mode with --arch convnet/],
+			[['--dataset', 'moons', '--epochs', '-1'], /--epochs must be from 1 to 10000, got -1/],
+			[['--dataset', 'moons', '--lr', '-0.5'], /--lr must be from .* got -0.5/]
 		];
 		for (const [args, msg] of cases) {
 			const r = train(args);
@@ -116,6 +119,50 @@ describe('npm run train', () => {
 			expect(r.stderr).toMatch(msg);
 			expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
 		}
+	});
+
+	it('reports a bad value stored in a model file as the file’s problem, not as a flag the user typed', () => {
+		const data = makeSynthetic('moons', { n: 100, seed: 1 });
+		const t = new Trainer(
+			{ model: mlpConfig({ inputSize: 2, classes: 2, hidden: [4] }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16, seed: 1 },
+			data
+		);
+		const file = join(dir, 'bad-meta.bwnn');
+		writeFileSync(file, exportModel(t.model, { dataset: 'moons', seed: -1 }));
+		const r = train(['--load', file]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/the model file's metadata is invalid: its seed is -1/);
+		expect(r.stderr).not.toMatch(/--seed/);
+	});
+
+	it('a diverged run exits 3, says why, and saves no file that could not be loaded again', () => {
+		const file = join(dir, 'diverged.bwnn');
+		const r = train([
+			'--dataset',
+			'spiral',
+			'--hidden',
+			'256,256,256,256',
+			'--weights',
+			'float',
+			'--input',
+			'float',
+			'--optimizer',
+			'sgd',
+			'--lr',
+			'10',
+			'--epochs',
+			'2',
+			'--save',
+			file,
+			'--json'
+		]);
+		expect(r.code).toBe(3);
+		expect(r.stderr).toMatch(/this model cannot be saved: dense\d\.\w+ holds/);
+		expect(existsSync(file)).toBe(false);
+		const out = lastJson(r.stdout);
+		expect(out.diverged).toBe(true);
+		// Metrics that are not numbers come only with the diverged status.
+		expect(out.testLoss === null || Number.isFinite(out.testLoss)).toBe(true);
 	});
 
 	it('lists every option with --help', () => {

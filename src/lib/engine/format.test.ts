@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
+import { exportModel, importModel, MAX_MAGNITUDE, MODEL_FIXED_BYTES, UnsaveableModelError } from './format';
 import { FormatError } from './bytes';
 import { crc32 } from './crc32';
 import { Trainer, evaluateModel } from './train';
@@ -110,6 +110,20 @@ describe('model file', () => {
 		f[12 + L] |= 0x04; // bit 2 of row 0: past column 1
 		new DataView(f.buffer).setUint32(f.length - 4, crc32(f.subarray(0, f.length - 4)), true);
 		expect(() => importModel(f)).toThrow(/dense1 has bits set past the end of row 0/);
+	});
+
+	it('refuses to export a diverged model, and to import values no trained network holds', () => {
+		const t = trained({});
+		t.model.params[0].value[3] = NaN;
+		expect(() => exportModel(t.model)).toThrow(UnsaveableModelError);
+		expect(() => exportModel(t.model)).toThrow(/cannot be saved: dense1.W holds a value that is not a finite number/);
+		t.model.params[0].value[3] = 0.1;
+		const f = exportModel(t.model);
+		const L = new DataView(f.buffer).getUint32(8, true);
+		new DataView(f.buffer).setFloat32(12 + L + 4, 1e38, true); // the second weight
+		new DataView(f.buffer).setUint32(f.length - 4, crc32(f.subarray(0, f.length - 4)), true);
+		expect(() => importModel(f)).toThrow(/dense1.W holds 1.00e\+38, beyond ±1,000,000/);
+		expect(MAX_MAGNITUDE).toBe(1e6);
 	});
 
 	it('says a foreign file is not a model file, and a newer version is not readable', () => {

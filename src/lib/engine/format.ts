@@ -37,8 +37,54 @@ export interface LoadedModel {
 	headerBytes: number;
 }
 
-/** Serialise a model (its inference state: packed bits and float parameters) to the file format above. */
+/**
+ * Largest magnitude a stored value may have. No network trained to a finite loss holds
+ * weights, biases, scales or statistics near it; past it, float32 products overflow to
+ * infinity within a layer or two. Batch-norm running variances are squares, so theirs is
+ * its square.
+ */
+export const MAX_MAGNITUDE = 1e6;
+
+/** Why a model cannot be stored or used (a value not finite or beyond MAX_MAGNITUDE, naming the tensor), or null. */
+export function unusableValue(model: Model): string | null {
+	const bad = (name: string, values: ArrayLike<number>, limit: number): string | null => {
+		for (let i = 0; i < values.length; i++) {
+			const v = values[i];
+			if (!Number.isFinite(v)) return `${name} holds a value that is not a finite number`;
+			if (Math.abs(v) > limit)
+				return `${name} holds ${v.toPrecision(3)}, beyond ±${limit.toLocaleString('en')}: no trained network has values that large`;
+		}
+		return null;
+	};
+	for (const p of model.params) {
+		const b = bad(p.name, p.value, MAX_MAGNITUDE);
+		if (b) return b;
+	}
+	for (const l of model.layers) {
+		if (!(l instanceof BatchNorm)) continue;
+		if (l.runningVar.some((v) => !(v >= 0))) return `${l.name} has a negative or missing running variance`;
+		const b = bad(`${l.name} running mean`, l.runningMean, MAX_MAGNITUDE) ?? bad(`${l.name} running variance`, l.runningVar, MAX_MAGNITUDE ** 2);
+		if (b) return b;
+	}
+	return null;
+}
+
+/** Thrown by {@link exportModel} for a model that a file could not faithfully hold (diverged training). */
+export class UnsaveableModelError extends Error {
+	constructor(problem: string) {
+		super(`this model cannot be saved: ${problem} (its training diverged: reset it, lower the learning rate, and train again)`);
+		this.name = 'UnsaveableModelError';
+	}
+}
+
+/**
+ * Serialise a model (its inference state: packed bits and float parameters) to the file
+ * format above. Refuses ({@link UnsaveableModelError}) a model holding a value a file
+ * could not be read back with, rather than write a file that import would refuse.
+ */
 export function exportModel(model: Model, meta: ModelMeta = {}): Uint8Array {
+	const problem = unusableValue(model);
+	if (problem) throw new UnsaveableModelError(problem);
 	const json = new TextEncoder().encode(JSON.stringify({ model: model.config, meta }));
 	const w = new ByteWriter();
 	for (let i = 0; i < 4; i++) w.u8(MODEL_MAGIC.charCodeAt(i));
@@ -99,12 +145,8 @@ export function importModel(bytes: Uint8Array): LoadedModel {
 	const payload = new ByteReader(bytes, bytes.length - 4);
 	payload.offset = 12 + L;
 	for (const l of model.layers) l.read(payload);
-	for (const p of model.params)
-		for (let i = 0; i < p.value.length; i++)
-			if (!Number.isFinite(p.value[i])) throw new FormatError(`invalid model file: ${p.name} holds a value that is not a finite number`);
-	for (const l of model.layers)
-		if (l instanceof BatchNorm && l.runningVar.some((v) => !(v >= 0)))
-			throw new FormatError(`invalid model file: ${l.name} has a negative or missing running variance`);
+	const problem = unusableValue(model);
+	if (problem) throw new FormatError(`invalid model file: ${problem}`);
 	return { model, meta: cleanMeta(header.meta), headerBytes: 12 + L + 4 };
 }
 
