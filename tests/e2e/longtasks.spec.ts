@@ -4,7 +4,7 @@
  * (>= 50 ms) after the page has loaded.
  */
 import { ROUTES } from './routes';
-import { expect, test } from './fixtures';
+import { test, withoutLongTasks } from './fixtures';
 
 const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'xnor', 'ste', 'multibase', 'playground'].includes(r.name));
 
@@ -32,9 +32,5 @@ for (const route of LIVE)
 			console.log(`${route.path}: ${long.length} long tasks while scrolling ${height}px (${long.map((d) => d.toFixed(0)).join(', ') || 'none'})`);
 			return long;
 		};
-		// A busy machine (another build on the other core) can stretch one frame past 50 ms
-		// once; a page that causes long tasks does so on every pass. So a second, fresh pass
-		// decides, and must be clean: on a quiet machine the first pass already is.
-		const first = await pass();
-		if (first.length > 0) expect(await pass()).toEqual([]);
+		await withoutLongTasks(pass);
 	});

@@ -245,3 +245,22 @@ test('a run that diverges says so, its twin keeps training, and starting again w
 	await expect(alerts).toHaveCount(0);
 	await expect(page.getByTestId('loss-float')).toHaveText(/^[0-9.]+$/);
 });
+
+test('scrolled to while the digits are still loading, the playground starts training by itself', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	// Hold the digits back, as a slow link would, and scroll to the figure meanwhile.
+	let release: () => void = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	await page.route('**/data/mnist.bin.gz', async (route) => {
+		const response = await route.fetch();
+		await held;
+		await route.fulfill({ response });
+	});
+	await page.goto('/playground?data=mnist&bogus=1');
+	await page.getByTestId('step').scrollIntoViewIfNeeded();
+	await expect(page.getByText(/Preparing the data/).first()).toBeVisible();
+	await page.waitForTimeout(1000);
+	release();
+	await waitForStep(page, 5);
+	await expect(play(page)).toHaveText(/Pause/);
+});
