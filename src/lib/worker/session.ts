@@ -486,7 +486,8 @@ export class Session {
 			} else idle++;
 			// The clock read that ends the slice also times a training step (Slot.trainMs), with no read of its own.
 			const now = this.host.now();
-			if (this.stepped) this.stepped.trainMs += now - before;
+			const stepped = this.stepped as Slot | null; // set by work() (TypeScript cannot see it)
+			if (stepped) stepped.trainMs += now - before;
 			before = now;
 			if (now - t0 >= this.sliceMs) break;
 		}
