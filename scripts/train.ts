@@ -11,10 +11,12 @@ import {
 	ESTIMATOR_NAMES,
 	FormatError,
 	INPUT_MODES,
+	MAX_TEMPERATURE,
 	SYNTHETIC_NAMES,
 	Trainer,
 	WEIGHT_MODES,
 	convnetConfig,
+	denseShape,
 	evaluateModel,
 	exportModel,
 	UnsaveableModelError,
@@ -26,6 +28,7 @@ import {
 	validateTrainConfig,
 	type Dataset,
 	type InputMode,
+	type LoadedModel,
 	type OptimizerConfig,
 	type SyntheticName,
 	type TrainConfig,
@@ -74,6 +77,16 @@ Training
   --epochs N            epochs (default 10)
   --seed N              seed for the data split, initial weights and shuffling (default 1)
 
+Learning from a trained network (model files written by --save or the notebook's export)
+  --init FILE           start from FILE's weights instead of random ones: its dense layers must
+                        have this network's shapes; a binary layer takes W / max|W| per layer
+                        (inside the clip range, the same signs), a float layer W; biases are
+                        copied, batch norm starts fresh
+  --teacher FILE        distil from the model in FILE (Hinton et al. 2015): the loss is
+                        (1 - a) CE(y, p) + a T^2 KL(softmax(z_t/T) || softmax(z/T))
+  --kd-alpha A          a, the weight of the teacher's term, 0..1 (default 0.5)
+  --kd-temperature T    T, the temperature, above 0 and at most 100 (default 4)
+
 Files and output
   --save FILE           write the trained model as a packed model file
   --load FILE           evaluate a saved model file on the test split instead of training
@@ -86,6 +99,9 @@ Examples
   npm run train -- --dataset mnist --hidden 256,256 --weights binary --input sign --batchnorm --lr 1e-2
   npm run train -- --dataset spiral --hidden 64,64 --input sign --batchnorm --lr 1e-2 --epochs 60
   npm run train -- --dataset mnist --arch convnet --weights binary --input sign --lr 1e-2
+  npm run train -- --dataset mnist --hidden 64,64 --batchnorm --save teacher.bwnn
+  npm run train -- --dataset mnist --hidden 64,64 --weights binary --input sign --batchnorm --lr 1e-2 \
+                   --teacher teacher.bwnn --kd-alpha 0.5 --kd-temperature 4
 `;
 
 class UsageError extends Error {}
@@ -117,6 +133,10 @@ const opts = {
 	batch: { type: 'string' },
 	epochs: { type: 'string' },
 	seed: { type: 'string' },
+	init: { type: 'string' },
+	teacher: { type: 'string' },
+	'kd-alpha': { type: 'string' },
+	'kd-temperature': { type: 'string' },
 	save: { type: 'string' },
 	load: { type: 'string' },
 	json: { type: 'boolean' },
@@ -223,7 +243,11 @@ const TRAINING_ONLY = [
 	'batch',
 	'epochs',
 	'config',
-	'save'
+	'save',
+	'init',
+	'teacher',
+	'kd-alpha',
+	'kd-temperature'
 ] as const;
 const MODEL_OPTIONS = [
 	'arch',
@@ -355,6 +379,33 @@ function checkWritable(file: string): void {
 	}
 }
 
+/** A model file given to --init or --teacher, read and checked against the data. */
+function modelFile(flag: string, file: string, data: Dataset, seed: number): LoadedModel {
+	let bytes: Uint8Array;
+	try {
+		bytes = new Uint8Array(readFileSync(file));
+	} catch (e) {
+		throw new UsageError(`--${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+	}
+	let loaded: LoadedModel;
+	try {
+		loaded = importModel(bytes);
+	} catch (e) {
+		if (e instanceof FormatError) throw new UsageError(`--${flag} ${file}: ${e.message}`);
+		throw e;
+	}
+	const m = loaded.model;
+	if (m.inputSize !== data.inputSize || m.classes !== data.numClasses)
+		throw new UsageError(
+			`--${flag} ${file}: the model takes ${m.inputSize} inputs and gives ${m.classes} classes; ${data.name} has ${data.inputSize} and ${data.numClasses}`
+		);
+	if (loaded.meta.seed !== undefined && loaded.meta.seed !== null && loaded.meta.dataset === data.name && Number(loaded.meta.seed) !== seed)
+		process.stderr.write(
+			`warning: --${flag} ${file} was trained with seed ${loaded.meta.seed}, whose split puts some of this run's test examples (seed ${seed}) in its training set\n`
+		);
+	return loaded;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 function main(argv: string[]): number {
@@ -418,7 +469,25 @@ function main(argv: string[]): number {
 	if (a.save !== undefined) checkWritable(a.save);
 	const data = loadData(d);
 	const config = buildConfig(a, data, seed);
-	const trainer = new Trainer(config, data, { histogramBins: 0 });
+	if (a.teacher === undefined && (a['kd-alpha'] !== undefined || a['kd-temperature'] !== undefined))
+		throw new UsageError('--kd-alpha and --kd-temperature set the distillation of --teacher FILE');
+	const init = a.init === undefined ? null : modelFile('init', a.init, data, seed);
+	const teacher = a.teacher === undefined ? null : modelFile('teacher', a.teacher, data, seed);
+	const distill = teacher
+		? {
+				alpha: number(a['kd-alpha'], 'kd-alpha', 0.5, { min: 0, max: 1 }),
+				temperature: number(a['kd-temperature'], 'kd-temperature', 4, { min: 1e-3, max: MAX_TEMPERATURE })
+			}
+		: null;
+	const trainer = new Trainer(config, data, {
+		histogramBins: 0,
+		init: init?.model,
+		teacher: teacher && distill ? { model: teacher.model, ...distill } : undefined
+	});
+	if (init) log(`initialised from ${a.init} (${denseShape(init.model)})`);
+	const teacherTest = teacher ? evaluateModel(teacher.model, data, 'test') : null;
+	if (teacher && distill && teacherTest)
+		log(`distilling from ${a.teacher} (test ${pct(teacherTest.accuracy)}) with a = ${distill.alpha}, T = ${distill.temperature}`);
 	const mem = trainer.model.memory();
 	log(
 		`${data.name}: ${data.nTrain} train / ${data.nTest} test; ${mem.parameters} parameters, ` +
@@ -475,6 +544,8 @@ function main(argv: string[]): number {
 		packedBytes: mem.packedBytes,
 		compression: mem.floatBytes / mem.packedBytes,
 		model: config.model,
+		init: a.init ?? null,
+		teacher: teacher && distill ? { file: a.teacher, testAccuracy: teacherTest!.accuracy, alpha: distill.alpha, temperature: distill.temperature } : null,
 		gemmBackend: gemmBackend(),
 		examplesPerSecond: seen / (trainMs / 1000),
 		wallSeconds: (performance.now() - t0) / 1000

@@ -47,6 +47,12 @@ export const PAGES: PageEntry[] = [
 			'ABC-Net’s idea: several shifted binary bases approximate real weights and activations, winning accuracy back at a measured price in memory and operations.'
 	},
 	{
+		path: '/catch',
+		title: 'The catch',
+		summary:
+			'What binary networks cost, tested live: longer training, a float teacher (initialisation and distillation), wider layers, and the gap to float that remains.'
+	},
+	{
 		path: '/playground',
 		title: 'Playground',
 		summary:

@@ -6,6 +6,7 @@ export const ROUTES = [
 	{ name: 'xnor', path: '/xnor', heading: 'XNOR and popcount' },
 	{ name: 'ste', path: '/ste', heading: 'Straight-through gradients' },
 	{ name: 'multibase', path: '/multibase', heading: 'Multi-base approximation' },
+	{ name: 'catch', path: '/catch', heading: 'The catch' },
 	{ name: 'playground', path: '/playground', heading: 'Playground' },
 	{ name: 'notebook-demo', path: '/notebook-demo', heading: 'Notebook parts' },
 	{ name: 'viz-demo', path: '/viz-demo', heading: '' }

@@ -182,8 +182,49 @@ describe('npm run train', () => {
 			'--seed',
 			'--save',
 			'--load',
+			'--init',
+			'--teacher',
+			'--kd-alpha',
+			'--kd-temperature',
 			'--json'
 		])
 			expect(out).toContain(o);
+	});
+
+	it('starts from a model file with --init and distils from one with --teacher, and refuses what does not fit', () => {
+		const teacherFile = join(dir, 'teacher.bwnn');
+		const floatArgs = ['--dataset', 'moons', '--hidden', '16,16', '--batchnorm', '--lr', '1e-2', '--epochs', '3', '--seed', '7', '--json'];
+		expect(train([...floatArgs, '--save', teacherFile]).code).toBe(0);
+		const scratch = lastJson(train(small).stdout);
+		const init = train([...small, '--init', teacherFile]);
+		expect(init.code).toBe(0);
+		expect(init.stderr).toMatch(/initialised from .*teacher\.bwnn \(2-16-16-2\)/);
+		const ji = lastJson(init.stdout);
+		expect(ji.init).toBe(teacherFile);
+		expect(ji.trainLoss).not.toBe(scratch.trainLoss);
+		const kd = train([...small, '--teacher', teacherFile, '--kd-alpha', '0.7', '--kd-temperature', '3']);
+		expect(kd.code).toBe(0);
+		const jk = lastJson(kd.stdout);
+		expect(jk.teacher).toMatchObject({ file: teacherFile, alpha: 0.7, temperature: 3 });
+		expect(jk.teacher.testAccuracy).toBeGreaterThan(0.5);
+		expect(jk.trainLoss).not.toBe(scratch.trainLoss);
+		// The defaults a = 0.5, T = 4.
+		expect(lastJson(train([...small, '--teacher', teacherFile]).stdout).teacher).toMatchObject({ alpha: 0.5, temperature: 4 });
+
+		const refused = (args: string[], message: RegExp) => {
+			const r = train(args);
+			expect(r.code, args.join(' ')).toBe(2);
+			expect(r.stderr).toMatch(message);
+		};
+		refused([...small, '--kd-alpha', '0.5'], /--kd-alpha and --kd-temperature set the distillation of --teacher FILE/);
+		refused([...small, '--teacher', teacherFile, '--kd-alpha', '1.5'], /--kd-alpha must be from 0 to 1/);
+		refused([...small, '--teacher', teacherFile, '--kd-temperature', '0'], /--kd-temperature must be from/);
+		refused([...small, '--teacher', join(dir, 'missing.bwnn')], /--teacher .*missing\.bwnn: no such file/);
+		refused(
+			[...small, '--hidden', '8', '--init', teacherFile],
+			/initialisation needs a model with the same dense layers: this network is 2-8-2, the model file's is 2-16-16-2/
+		);
+		refused(['--dataset', 'mnist', '--hidden', '16', '--teacher', teacherFile], /the model takes 2 inputs and gives 2 classes; mnist has 784 and 10/);
+		refused(['--load', teacherFile, '--teacher', teacherFile], /--teacher cannot be used with --load/);
 	});
 });

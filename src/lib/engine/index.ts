@@ -13,6 +13,8 @@ export * from './config';
 export * from './mlp';
 export * from './model';
 export * from './loss';
+export * from './distill';
+export * from './init';
 export * from './optim';
 export * from './train';
 export * from './format';

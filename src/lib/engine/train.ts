@@ -7,6 +7,8 @@ import { validateTrainConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/dataset';
 import type { Conv2D } from './layers/conv2d';
 import { Dense } from './layers/dense';
+import { checkDistillOptions, distillationLoss, type DistillOptions } from './distill';
+import { initFromModel } from './init';
 import { softmaxCrossEntropy, argmaxRows } from './loss';
 import { Model } from './model';
 import { createOptimizer, type Optimizer } from './optim';
@@ -44,7 +46,7 @@ export interface StepMetrics {
 	stepInEpoch: number;
 	/** Examples in this step's minibatch. */
 	examples: number;
-	/** Mean loss and accuracy over this step's minibatch (before the update). */
+	/** Mean loss (the distillation loss when distilling) and accuracy over this step's minibatch (before the update). */
 	loss: number;
 	accuracy: number;
 	layers: LayerStepMetrics[];
@@ -66,6 +68,17 @@ export interface EvalMetrics {
 export interface TrainerOptions {
 	/** Bins of the per-layer weight histogram (0 turns it off); default 32. */
 	histogramBins?: number;
+	/**
+	 * Start from this model's weights instead of the seeded draw (see `initFromModel`:
+	 * latent layers get W' / max |W'|, float layers W'; the dense shapes must match).
+	 */
+	init?: Model;
+	/**
+	 * Distil from this teacher: each step's loss is `distillationLoss` of the student's logits
+	 * against the teacher's (inference mode, no gradient into it) with these `alpha` and
+	 * `temperature`. The teacher must take the data's inputs and give its classes.
+	 */
+	teacher?: { model: Model } & DistillOptions;
 }
 
 export const HISTOGRAM_RANGE: readonly [number, number] = [-1, 1];
@@ -92,6 +105,8 @@ export class Trainer {
 	private readonly weightIndex: number[];
 	/** Conv layers' signs before the update, to count flips (dense layers count theirs in syncLatent). */
 	private readonly signsBefore: Uint8Array[];
+	/** The teacher distilled from, if any (TrainerOptions.teacher). */
+	readonly teacher: ({ model: Model } & DistillOptions) | null;
 
 	/** Throws ConfigError for a bad config or one that does not fit the data. */
 	constructor(config: TrainConfig, data: Dataset, opts: TrainerOptions = {}) {
@@ -104,6 +119,16 @@ export class Trainer {
 		const root = createRng(this.config.seed);
 		this.model = new Model(this.config.model, root.fork());
 		this.shuffleRng = root.fork();
+		if (opts.init) initFromModel(this.model, opts.init);
+		this.teacher = null;
+		if (opts.teacher) {
+			const t = opts.teacher.model;
+			if (t.inputSize !== data.inputSize || t.classes !== data.numClasses)
+				throw new RangeError(
+					`the teacher takes ${t.inputSize} inputs and gives ${t.classes} classes; ${data.name} has ${data.inputSize} and ${data.numClasses}`
+				);
+			this.teacher = { model: t, ...checkDistillOptions(opts.teacher) };
+		}
 		// Latent weights are clipped inside the optimiser's pass (Bop flips them and skips it).
 		// and the binary layers' new signs are packed there too, while the weights are in the kernel.
 		const packSigns = new Map(this.model.dense.filter((d) => d.weightMode !== 'float').map((d) => [d.W, { rows: d.outSize, cols: d.inSize }]));
@@ -145,7 +170,9 @@ export class Trainer {
 		const epoch = this.epochIndex,
 			stepInEpoch = this.stepOfEpoch++;
 		const logits = model.forward(this.bx, B, { training: true });
-		const { loss, correct } = softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
+		const { loss, correct } = this.teacher
+			? distillationLoss(logits, this.teacher.model.forward(this.bx, B, { training: false }), this.by, B, C, this.teacher, this.dLogits)
+			: softmaxCrossEntropy(logits, this.by, B, C, this.dLogits);
 		model.backward(this.dLogits, B);
 
 		const dense = model.weighted;

@@ -59,7 +59,7 @@ export type LivePhase = 'waiting' | 'invalid' | 'loading' | 'running' | 'paused'
 /** One model as the charts see it: references taken on the view's tick (cheap; the arrays are fresh per change). */
 export type ModelFrame = Pick<
 	ModelView,
-	'id' | 'label' | 'status' | 'step' | 'history' | 'testHistory' | 'layerHistory' | 'test' | 'last' | 'boundary' | 'samples' | 'memory'
+	'id' | 'label' | 'status' | 'step' | 'trainMs' | 'history' | 'testHistory' | 'layerHistory' | 'test' | 'last' | 'boundary' | 'samples' | 'memory'
 >;
 
 /** How often the charts' view follows a training run (ms); reduced motion: once a second. */
@@ -271,6 +271,7 @@ export class LiveRun {
 			label: m.label,
 			status: m.status,
 			step: m.step,
+			trainMs: m.trainMs,
 			history: m.history,
 			testHistory: m.testHistory,
 			layerHistory: m.layerHistory,

@@ -128,6 +128,13 @@ export const REFERENCES = {
 	},
 
 	// Training, distillation, robustness
+	bethge2019: {
+		authors: ['Joseph Bethge', 'Haojin Yang', 'Marvin Bornstein', 'Christoph Meinel'],
+		title: 'Back to Simplicity: How to Train Accurate BNNs from Scratch?',
+		venue: 'arXiv preprint 1906.08637',
+		year: 2019,
+		url: arxiv('1906.08637')
+	},
 	hinton2015: {
 		authors: ['Geoffrey Hinton', 'Oriol Vinyals', 'Jeff Dean'],
 		title: 'Distilling the Knowledge in a Neural Network',

@@ -8,7 +8,7 @@ import type { ModelInfo, ModelSnapshot, ModelStatus, SamplePrediction, StepSnaps
 import { Series, emptyView, type SeriesView } from './series';
 
 export const STEP_KEYS = ['loss', 'accuracy', 'flips'] as const;
-export const TEST_KEYS = ['loss', 'accuracy'] as const;
+export const TEST_KEYS = ['loss', 'accuracy', 'trainMs'] as const;
 export const LAYER_KEYS = ['gradNorm', 'clipShare', 'weightClipShare', 'flips'] as const;
 export type LayerSeriesView = SeriesView<(typeof LAYER_KEYS)[number]>;
 export type StepSeriesView = SeriesView<(typeof STEP_KEYS)[number]>;
@@ -29,6 +29,8 @@ export class ModelView {
 	meta = $state.raw<ModelMeta | null>(null);
 	step = $state(0);
 	epoch = $state(0);
+	/** Milliseconds this model has spent in training steps (the worker's clock). */
+	trainMs = $state(0);
 	/** The step at which the loss went non-finite, when status is 'diverged'. */
 	divergedAt = $state<number | null>(null);
 	/** The latest step: loss, accuracy, flips and per layer gradNorm, flips, histogram. */
@@ -37,7 +39,7 @@ export class ModelView {
 	history = $state.raw<StepSeriesView>(emptyView(STEP_KEYS));
 	/** The latest test evaluation (loss, accuracy, confusion). */
 	test = $state.raw<TestSnapshot | null>(null);
-	/** Test loss and accuracy at each evaluation. */
+	/** Test loss and accuracy at each evaluation, and the training milliseconds spent by then. */
 	testHistory = $state.raw<TestSeriesView>(emptyView(TEST_KEYS));
 	/**
 	 * Per dense layer, per step: gradient norm, clip-window share of sign inputs, share of
@@ -83,6 +85,7 @@ export class ModelView {
 		this.status = 'training';
 		this.step = 0;
 		this.epoch = 0;
+		this.trainMs = 0;
 		this.divergedAt = null;
 		this.last = null;
 		this.test = null;
@@ -95,6 +98,7 @@ export class ModelView {
 		this.status = s.status;
 		this.step = s.step;
 		this.epoch = s.epoch;
+		this.trainMs = s.trainMs ?? 0;
 		if (s.last) this.last = s.last;
 		if (s.series.step.length > 0) {
 			this.steps.pushMany(s.series.step, s.series);
@@ -107,7 +111,7 @@ export class ModelView {
 		}
 		if (s.test) {
 			this.test = s.test;
-			this.tests.push(s.test.step, s.test.loss, s.test.accuracy);
+			this.tests.push(s.test.step, s.test.loss, s.test.accuracy, s.test.trainMs ?? NaN);
 			this.testHistory = this.tests.view();
 		}
 		if (s.boundary) this.boundary = s.boundary;

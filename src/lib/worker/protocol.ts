@@ -13,7 +13,7 @@
  * Typed arrays in worker -> main messages are fresh buffers, transferred, never
  * shared with the worker's state: the page may keep them.
  */
-import type { GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
+import type { DistillOptions, GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
 
 export const PROTOCOL_VERSION = 3;
 /** The version field's type: every message carries `v: V`. */
@@ -50,6 +50,10 @@ export interface ModelSpec {
 	/** What the page shows, e.g. 'Binary' or 'Float twin'. */
 	label: string;
 	config: TrainConfig;
+	/** 'teacher': start from the run's teacher's weights (the engine's initFromModel) instead of random ones. */
+	init?: 'teacher';
+	/** Distil from the run's teacher with this weight a and temperature T (the engine's distillationLoss). */
+	distill?: DistillOptions;
 }
 
 export interface RunOptions {
@@ -72,6 +76,12 @@ export interface RunSpec {
 	data: DataSpec;
 	models: ModelSpec[];
 	options?: RunOptions;
+	/**
+	 * A model file (the packed format of docs/engine.md): the run's teacher, for models with
+	 * `init` or `distill`. Loaded once per run, used for inference only, never trained. It must
+	 * take the data's inputs and give its classes.
+	 */
+	teacher?: Uint8Array;
 }
 
 // ---------------------------------------------------------------------------
@@ -255,6 +265,8 @@ export interface InferenceTiming {
 export interface TestSnapshot {
 	/** The model's step when it was evaluated. */
 	step: number;
+	/** Milliseconds the model had spent in training steps by then (its own steps only: no evaluations, no other models). */
+	trainMs: number;
 	loss: number;
 	accuracy: number;
 	/** Row = true class, column = predicted; [classes * classes]. */
@@ -278,6 +290,8 @@ export interface ModelSnapshot {
 	/** Steps this model has done; epoch: completed epochs, fractional. */
 	step: number;
 	epoch: number;
+	/** Milliseconds this model has spent in its training steps, on the worker's clock. */
+	trainMs: number;
 	/** The latest step, when the model stepped since the previous snapshot; else null (unchanged). */
 	last: StepSnapshot | null;
 	/** Steps since the previous snapshot (empty arrays when none). */

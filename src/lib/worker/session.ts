@@ -28,6 +28,7 @@ import {
 	QuantizedEvaluation,
 	SYNTHETIC_NAMES,
 	binaryGemmBackend,
+	checkDistillOptions,
 	exportModel,
 	gemmBackend,
 	importModel,
@@ -36,6 +37,7 @@ import {
 	softmax,
 	validateTrainConfig,
 	type Dataset,
+	type Model,
 	type ModelMeta,
 	type TrainConfig
 } from '$lib/engine';
@@ -99,6 +101,8 @@ interface Run {
 	sampleCount: number;
 	/** Pacing: since `t0` (ms), the run may step `stepsPerSecond` steps per second beyond step `base`. */
 	pace: { t0: number; base: number };
+	/** The run's teacher (RunSpec.teacher), loaded once; null when it has none. */
+	teacher: Model | null;
 }
 
 /** The kernels a forward pass runs on, for the page to name. */
@@ -146,6 +150,8 @@ export class Session {
 	private stepsPerSecond = Infinity;
 	/** When the pending wake-up of a paced run fires (ms), or null. */
 	private wakeAt: number | null = null;
+	/** The model that took a training step in the current unit of work, if one did (timed by the slice). */
+	private stepped: Slot | null = null;
 
 	constructor(host: SessionHost, opts: SessionOptions = {}) {
 		this.host = host;
@@ -272,7 +278,12 @@ export class Session {
 		const configs = spec.models.map((m) => {
 			if (typeof m?.id !== 'string' || ids.has(m.id)) throw new KindError('config', `model ids must be distinct strings, got ${JSON.stringify(m?.id)}`);
 			ids.add(m.id);
+			if ((m.init !== undefined || m.distill !== undefined) && !(spec.teacher instanceof Uint8Array))
+				throw new KindError('config', `${m.label || m.id}: learning from a teacher needs the run's teacher (a model file)`);
+			if (m.init !== undefined && m.init !== 'teacher')
+				throw new KindError('config', `${m.label || m.id}: init must be 'teacher', got ${JSON.stringify(m.init)}`);
 			try {
+				if (m.distill !== undefined) checkDistillOptions(m.distill);
 				return validateTrainConfig(m.config);
 			} catch (e) {
 				throw new KindError('config', `${m.label || m.id}: ${errorMessage(e)}`);
@@ -369,9 +380,11 @@ export class Session {
 			awaitingFrame: false,
 			twoD: data.inputSize === 2 && data.numClasses === 2 && !data.imageShape,
 			sampleCount: data.imageShape ? Math.min(options.samples, data.nTest) : 0,
-			pace: { t0: this.host.now(), base: 0 }
+			pace: { t0: this.host.now(), base: 0 },
+			teacher: null
 		};
-		run.slots = this.buildSlots(spec, configs, data);
+		if (spec.teacher instanceof Uint8Array) run.teacher = loadTeacher(spec.teacher, data);
+		run.slots = this.buildSlots(spec, configs, data, run.teacher);
 		this.run = run;
 		this.postReady(run);
 		if (autoplay) {
@@ -381,10 +394,14 @@ export class Session {
 		this.kick();
 	}
 
-	private buildSlots(spec: RunSpec, configs: TrainConfig[], data: Dataset): Slot[] {
+	private buildSlots(spec: RunSpec, configs: TrainConfig[], data: Dataset, teacher: Model | null): Slot[] {
 		return spec.models.map((m, i) => {
 			try {
-				const slot = new Slot(m.id, m.label, configs[i], data);
+				const learn = {
+					init: m.init === 'teacher' && teacher ? teacher : undefined,
+					teacher: m.distill && teacher ? { model: teacher, ...m.distill } : undefined
+				};
+				const slot = new Slot(m.id, m.label, configs[i], data, learn);
 				slot.startEvaluation(data); // test metrics at step 0: where the curves start
 				return slot;
 			} catch (e) {
@@ -396,7 +413,7 @@ export class Session {
 	private reset(run: Run): void {
 		for (const s of run.slots) this.dropQuantized(run, s, 'the run was reset before the quantised evaluation finished');
 		const configs = run.spec.models.map((m) => validateTrainConfig(m.config));
-		run.slots = this.buildSlots(run.spec, configs, run.data);
+		run.slots = this.buildSlots(run.spec, configs, run.data, run.teacher);
 		run.generation++;
 		run.cursor = 0;
 		run.awaitingFrame = false;
@@ -466,15 +483,22 @@ export class Session {
 	private slice(run: Run): void {
 		const t0 = this.host.now();
 		const n = run.slots.length;
-		let idle = 0;
+		let idle = 0,
+			before = t0;
 		while (idle < n) {
 			const slot = run.slots[run.cursor];
 			run.cursor = (run.cursor + 1) % n;
+			this.stepped = null;
 			if (this.work(run, slot)) {
 				idle = 0;
 				run.dirty = true;
 			} else idle++;
-			if (this.host.now() - t0 >= this.sliceMs) break;
+			// The clock read that ends the slice also times a training step (Slot.trainMs), with no read of its own.
+			const now = this.host.now();
+			const stepped = this.stepped as Slot | null; // set by work() (TypeScript cannot see it)
+			if (stepped) stepped.trainMs += now - before;
+			before = now;
+			if (now - t0 >= this.sliceMs) break;
 		}
 		if (run.playing && !run.slots.some((s) => s.stepsDue)) run.playing = false; // maxSteps reached, or every model stopped
 		const more = run.slots.some((s) => this.hasWork(run, s));
@@ -589,7 +613,7 @@ export class Session {
 			const result = s.chunk(now, (rows) => evaluation.advance(s.model, rows));
 			if (result) {
 				s.evaluation = null;
-				s.test = result;
+				s.test = { ...result, trainMs: s.evalTrainMs };
 				s.testDirty = true;
 				if (run.sampleCount > 0) {
 					s.samples = samplePredictions(s.model, run.data, run.sampleCount);
@@ -606,6 +630,7 @@ export class Session {
 
 	private trainStep(run: Run, s: Slot): void {
 		const m = s.trainer!.step();
+		this.stepped = s;
 		s.last = m;
 		s.lastDirty = true;
 		s.boundaryDirty = true;
@@ -644,7 +669,7 @@ export class Session {
 			if (boundary) transfer.push(boundary.buffer);
 			const samples = s.samplesDirty ? s.samples : null;
 			s.samplesDirty = false;
-			return { id: s.id, status: s.status, step: s.step, epoch: s.epoch, last, series, test, boundary, samples };
+			return { id: s.id, status: s.status, step: s.step, epoch: s.epoch, trainMs: s.trainMs, last, series, test, boundary, samples };
 		});
 		const lead = run.slots.reduce((a, s) => (s.step > a.step ? s : a), run.slots[0]);
 		this.post(
@@ -888,6 +913,22 @@ function checkOptions(raw: RunOptions | undefined): Options {
 	if (typeof o.autoplay !== 'boolean') throw new KindError('config', `autoplay must be true or false, got ${JSON.stringify(o.autoplay)}`);
 	if (o.maxSteps !== Infinity) int(o.maxSteps, 'maxSteps', 1, 1e9);
 	return o;
+}
+
+/** The run's teacher from its model file: it must fit the data (inputs and classes). */
+function loadTeacher(bytes: Uint8Array, data: Dataset): Model {
+	let model: Model;
+	try {
+		model = importModel(bytes).model;
+	} catch (e) {
+		throw new KindError('format', `the teacher's model file: ${errorMessage(e)}`);
+	}
+	if (model.inputSize !== data.inputSize || model.classes !== data.numClasses)
+		throw new KindError(
+			'format',
+			`the teacher takes ${model.inputSize} inputs and gives ${model.classes} classes; the ${data.name} data has ${data.inputSize} inputs and ${data.numClasses} classes`
+		);
+	return model;
 }
 
 function dataKey(spec: DataSpec): string {

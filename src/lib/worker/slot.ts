@@ -3,7 +3,17 @@
  * next (steps up to a target, an evaluation in progress) and what it has not yet told
  * the page (steps since the last snapshot, a new test result, a changed boundary).
  */
-import { Trainer, gemmBackend, type Dataset, type Model, type ModelMeta, type QuantizedEvaluation, type StepMetrics, type TrainConfig } from '$lib/engine';
+import {
+	Trainer,
+	gemmBackend,
+	type Dataset,
+	type Model,
+	type ModelMeta,
+	type QuantizedEvaluation,
+	type StepMetrics,
+	type TrainConfig,
+	type TrainerOptions
+} from '$lib/engine';
 import type { ModelInfo, ModelStatus, SamplePrediction, StepSeries, StepSnapshot } from './protocol';
 import { BoundaryGrid, TestEvaluation, histogram, type TestResult } from './readout';
 
@@ -75,7 +85,12 @@ export class Slot {
 	lastDirty = false;
 	readonly pending = new PendingSteps();
 	evaluation: TestEvaluation | null = null;
-	test: TestResult | null = null;
+	/** The latest test result, with the training time the model had spent when it was evaluated. */
+	test: (TestResult & { trainMs: number }) | null = null;
+	/** Milliseconds spent in this model's training steps (the session times each step). */
+	trainMs = 0;
+	/** trainMs when the evaluation in progress began. */
+	evalTrainMs = 0;
 	testDirty = false;
 	samples: SamplePrediction[] | null = null;
 	samplesDirty = false;
@@ -94,11 +109,11 @@ export class Slot {
 	chunkRows = 64;
 
 	/** Throws ConfigError / RangeError when the config does not fit the data. */
-	constructor(id: string, label: string, config: TrainConfig, data: Dataset) {
+	constructor(id: string, label: string, config: TrainConfig, data: Dataset, learn: Pick<TrainerOptions, 'init' | 'teacher'> = {}) {
 		this.id = id;
 		this.label = label;
 		// Histograms are made per snapshot (slot.snapshotOfLastStep), not per step by the trainer.
-		this.trainer = new Trainer(config, data, { histogramBins: 0 });
+		this.trainer = new Trainer(config, data, { histogramBins: 0, ...learn });
 		this.model = this.trainer.model;
 	}
 
@@ -124,6 +139,7 @@ export class Slot {
 	/** Begin a test evaluation of the weights as they are now. */
 	startEvaluation(data: Dataset): void {
 		this.evaluation = new TestEvaluation(this.step, data);
+		this.evalTrainMs = this.trainMs;
 	}
 
 	startBoundary(res: number, now: number): void {
