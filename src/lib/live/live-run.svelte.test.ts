@@ -107,7 +107,7 @@ describe('LiveRun', () => {
 		await until(() => client().step > at + 20, 'training again when another figure is on screen');
 	});
 
-	it('plays when the digits arrive if the figure came on screen while they loaded, and in the other order too', async () => {
+	it('plays once the digits are ready exactly when a figure is on screen and the reader has not paused, whatever the order', async () => {
 		// Built by `npm test`'s pre-step (scripts/build-data.mjs); read directly, as this client-compiled module cannot resolve the script's paths.
 		const bytes = new Uint8Array(readFileSync('static/data/mnist.bin'));
 		const digits = (): RunRequest => ({
@@ -115,23 +115,48 @@ describe('LiveRun', () => {
 			models: [{ id: 'm', label: 'M', config: { ...cfg({ ...SPEC, inputSize: 784, classes: 10 }), batchSize: 32 } }],
 			options: { evalEvery: 50, samples: 4 }
 		});
-		for (const order of ['seen first', 'loaded first'] as const) {
+		// 'request': the page asks for the run (the digits start loading); 'loaded': they arrive;
+		// 'seen'/'gone': the figure scrolls into/out of view; 'pause': the reader pauses.
+		type Event = 'request' | 'loaded' | 'seen' | 'gone' | 'pause';
+		const orders: { events: Event[]; plays: boolean }[] = [
+			{ events: ['seen', 'request', 'loaded'], plays: true },
+			{ events: ['request', 'seen', 'loaded'], plays: true },
+			{ events: ['request', 'loaded', 'seen'], plays: true },
+			{ events: ['seen', 'request', 'gone', 'loaded'], plays: false },
+			{ events: ['request', 'seen', 'gone', 'loaded'], plays: false },
+			{ events: ['request', 'gone', 'seen', 'loaded'], plays: true },
+			{ events: ['request', 'seen', 'pause', 'loaded'], plays: false },
+			{ events: ['seen', 'pause', 'request', 'loaded'], plays: false }
+		];
+		for (const { events, plays } of orders) {
+			const order = events.join(' → ');
+			let requested = $state(false);
 			const download = deferred<Uint8Array>();
-			const { run, client } = make({ request: digits }, () => download.promise);
-			await until(() => client().status === 'loading', 'loading');
-			if (order === 'seen first') {
-				run.seen('fig', true);
-				await sleep(30);
-				expect(client().status).toBe('loading');
-				download.resolve(bytes);
-			} else {
-				download.resolve(bytes);
-				await until(() => client().status === 'paused', 'ready, paused');
-				await sleep(30);
-				expect(client().step).toBe(0);
-				run.seen('fig', true);
+			const { run, client } = make({ request: () => (requested ? digits() : null) }, () => download.promise);
+			for (const e of events) {
+				if (e === 'request') {
+					requested = true;
+					await until(() => client().status === 'loading', `loading (${order})`);
+				} else if (e === 'loaded') {
+					download.resolve(bytes);
+					await until(() => client().data !== null, `the digits (${order})`, 15000);
+				} else if (e === 'pause') run.pause();
+				else run.seen('fig', e === 'seen');
+				flushSync();
+				await sleep(20);
 			}
-			await until(() => client().step >= 5 && run.phase === 'running', `training (${order})`, 15000);
+			if (plays) await until(() => client().step >= 5 && run.phase === 'running', `training (${order})`, 15000);
+			else {
+				await until(() => client().status === 'paused', `resting (${order})`);
+				await sleep(60);
+				flushSync();
+				expect(client().step, order).toBe(0);
+				expect(run.phase, order).toBe('paused');
+				// Whatever kept it resting, the way back to training works.
+				run.seen('fig', true);
+				run.play();
+				await until(() => client().step >= 5 && run.phase === 'running', `training after all (${order})`, 15000);
+			}
 		}
 	});
 

@@ -123,7 +123,9 @@ export class LiveRun {
 		});
 
 		// Play while wanted, pause while not: whenever either side changes (a figure scrolls in or
-		// out, the reader pauses, a run becomes ready, the budget is reached).
+		// out, the reader pauses, a run becomes ready, the budget is reached). While the run loads,
+		// the worker holds whether to play once it is ready: it is told each change, so a figure that
+		// scrolled away during loading does not start training for the steps before its pause.
 		$effect(() => {
 			const c = this.client;
 			if (!c) return;
@@ -136,6 +138,10 @@ export class LiveRun {
 				if (status !== 'running' && c.step >= this.#stepUntil) this.#stepping = false;
 				if (status === 'running' && !want && !this.#stepping) c.pause();
 				else if (status === 'paused' && want && ready) c.play();
+				else if (status === 'loading') {
+					if (want) c.play();
+					else c.pause();
+				}
 			});
 		});
 

@@ -164,18 +164,20 @@ export class TrainingClient {
 		this.send({ v: PROTOCOL_VERSION, type: 'init', run });
 	}
 
+	/** Train on. Asked while the run loads, the worker trains as soon as it is ready (the status says 'loading' until then). */
 	play(): void {
-		if (this.run && this.live) {
-			this.control({ v: PROTOCOL_VERSION, type: 'play', runId: this.run.runId });
-			this.status = 'running';
-		}
+		this.setPlaying(true);
 	}
 
+	/** Stop training. Asked while the run loads, the worker will rest once it is ready (whatever `autoplay` said). */
 	pause(): void {
-		if (this.run && this.live) {
-			this.control({ v: PROTOCOL_VERSION, type: 'pause', runId: this.run.runId });
-			this.status = 'paused';
-		}
+		this.setPlaying(false);
+	}
+
+	private setPlaying(on: boolean): void {
+		if (!this.run || !(this.live || this.status === 'loading')) return;
+		this.control({ v: PROTOCOL_VERSION, type: on ? 'play' : 'pause', runId: this.run.runId });
+		if (this.status !== 'loading') this.status = on ? 'running' : 'paused';
 	}
 
 	/**

@@ -65,7 +65,7 @@ export interface RunOptions {
 	evalEvery?: number;
 	/** Test examples shown as sample predictions for image sets (default 12). */
 	samples?: number;
-	/** Start training as soon as the run is ready (default true). */
+	/** Start training as soon as the run is ready (default true); a play or pause sent while the run loads replaces it. */
 	autoplay?: boolean;
 	/** Pause by itself after this many steps (default: never). */
 	maxSteps?: number;
