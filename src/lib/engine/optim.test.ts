@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Param } from './layers/types';
-import { clipLatent, createOptimizer } from './optim';
+import { adamStep, bopStep, clipLatent, createOptimizer, sgdStep } from './optim';
 import { createRng } from './rng';
 import { packRows } from './bits';
 import { simdTrainAvailable } from './wasm/train-simd';
@@ -149,5 +149,55 @@ describe('optimisers', () => {
 		clipLatent([l, f]);
 		expect(Array.from(l.value)).toEqual([-1, -1, 0.5, 1, 1]);
 		expect(Array.from(f.value)).toEqual([-3, 2]);
+	});
+});
+
+describe('createOptimizer applies the named update rules', () => {
+	const rng = createRng(41);
+	const make = (role: Param['role']) =>
+		param(
+			Array.from({ length: 37 }, () => rng.uniform(-1, 1)),
+			Array.from({ length: 37 }, () => rng.normal()),
+			role
+		);
+	const copy = (p: Param) => ({ w: Float32Array.from(p.value), g: Float32Array.from(p.grad) });
+
+	it('SGD is sgdStep, step after step', () => {
+		const p = make('float'),
+			{ w, g } = copy(p);
+		const v = new Float32Array(w.length);
+		const o = createOptimizer([p], { type: 'sgd', lr: 0.05, momentum: 0.8 });
+		for (let t = 0; t < 3; t++) {
+			o.step();
+			sgdStep(w, g, v, 0.05, 0.8);
+			expect(Array.from(p.value)).toEqual(Array.from(w));
+		}
+	});
+
+	for (const kernel of ['js', 'auto'] as const) {
+		it(`Adam (${kernel} kernel) is adamStep with c1 = 1 - b1^t, c2 = 1 - b2^t`, () => {
+			const p = make('float'),
+				{ w, g } = copy(p);
+			const m = new Float32Array(w.length),
+				s = new Float32Array(w.length);
+			const o = createOptimizer([p], { type: 'adam', lr: 0.01, beta1: 0.8, beta2: 0.99 }, { kernel });
+			for (let t = 1; t <= 3; t++) {
+				o.step();
+				adamStep(w, g, m, s, 0.01, 0.8, 0.99, 1 - Math.pow(0.8, t), 1 - Math.pow(0.99, t), 1e-8);
+				expect(Array.from(p.value)).toEqual(Array.from(w));
+			}
+		});
+	}
+
+	it('Bop is bopStep on latent weights', () => {
+		const lat = make('latent'),
+			{ w, g } = copy(lat);
+		const m = new Float32Array(w.length);
+		const o = createOptimizer([lat], { type: 'bop', lr: 0.01, gamma: 0.5, tau: 0.1 });
+		for (let t = 0; t < 3; t++) {
+			o.step();
+			bopStep(w, g, m, 0.5, 0.1);
+			expect(Array.from(lat.value)).toEqual(Array.from(w));
+		}
 	});
 });

@@ -1,6 +1,8 @@
 /**
  * Optimisers over a model's {@link Param}s. `step()` reads each param's `grad` and
- * updates its `value` in place.
+ * updates its `value` in place. Each update rule is one function over one tensor
+ * ({@link sgdStep}, {@link adamStep}, {@link bopStep}); {@link createOptimizer} keeps the
+ * state (velocities, moments, the step count) and applies the rule the config names:
  *
  * - SGD with momentum (PyTorch form): v <- mu v + g; w <- w - lr v.
  * - Adam (Kingma & Ba 2015): m <- b1 m + (1-b1) g; s <- b2 s + (1-b2) g^2;
@@ -12,6 +14,7 @@
  */
 import type { OptimizerConfig } from './config';
 import type { Param } from './layers/types';
+import { sign } from './quantize';
 import { AdamState, simdTrainAvailable, type PackedSigns } from './wasm/train-simd';
 
 export interface Optimizer {
@@ -35,6 +38,74 @@ export interface Optimizer {
 
 /** 2^-126, the smallest normal float32: Adam's moments below it are flushed to 0. */
 const F32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * One SGD-with-momentum update of a tensor w from its gradient g, PyTorch's form:
+ *
+ *     v <- mu v + g;   w <- w - lr v.
+ *
+ * Stochastic gradient descent (Robbins & Monro 1951) with heavy-ball momentum (Polyak
+ * 1964). w, g and the velocity v have the same length; v and w are updated in place.
+ */
+export function sgdStep(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number): void {
+	for (let i = 0; i < w.length; i++) {
+		v[i] = mu * v[i] + g[i];
+		w[i] -= lr * v[i];
+	}
+}
+
+/**
+ * One Adam update of a tensor w from its gradient g (Kingma & Ba 2015, Algorithm 1):
+ *
+ *     m <- b1 m + (1 - b1) g;   s <- b2 s + (1 - b2) g²;
+ *     w <- w - lr (m / c1) / (sqrt(s / c2) + eps),   c1 = 1 - b1^t, c2 = 1 - b2^t,
+ *
+ * the bias corrections c1, c2 of step t given by the caller. Moments that fall below
+ * float32's smallest normal (2^-126) are flushed to 0 (subnormals stall x86 conversions in
+ * the WebAssembly kernel, and the update they would make rounds away). train.wat's `adam`
+ * does exactly these operations in this order, two weights at a time, so the two agree to
+ * the bit. w, g and the moments m, s have the same length; w, m and s are updated in place.
+ */
+export function adamStep(
+	w: Float32Array,
+	g: Float32Array,
+	m: Float32Array,
+	s: Float32Array,
+	lr: number,
+	b1: number,
+	b2: number,
+	c1: number,
+	c2: number,
+	eps: number
+): void {
+	for (let i = 0; i < w.length; i++) {
+		const gi = g[i];
+		const mi = b1 * m[i] + (1 - b1) * gi;
+		const si = b2 * s[i] + (1 - b2) * gi * gi;
+		m[i] = Math.abs(mi) < F32_MIN_NORMAL ? 0 : mi;
+		s[i] = Math.abs(si) < F32_MIN_NORMAL ? 0 : si;
+		w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(s[i] / c2) + eps);
+	}
+}
+
+/**
+ * One Bop update of latent binary weights w from their gradient g (Helwegen et al. 2019,
+ * "Latent weights do not exist", Algorithm 1):
+ *
+ *     m <- m + gamma (g - m);   w <- -w where sign(w) · m > tau,
+ *
+ * an exponential moving average of the gradient, and a flip of every weight the average
+ * pushes against its sign by more than the threshold tau. Only the sign of a binary weight
+ * exists for Bop, so the test uses sign(w) (quantize.ts's, +1 at 0) and the threshold is the
+ * same for every weight whatever its latent size; a weight at 0 (or -0) flips to -1. w, g
+ * and m have the same length; w and m are updated in place.
+ */
+export function bopStep(w: Float32Array, g: Float32Array, m: Float32Array, gamma: number, tau: number): void {
+	for (let i = 0; i < w.length; i++) {
+		m[i] += gamma * (g[i] - m[i]);
+		if (sign(w[i]) * m[i] > tau) w[i] = w[i] === 0 ? -1 : -w[i];
+	}
+}
 
 export interface OptimizerOptions {
 	/**
@@ -70,29 +141,28 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 	const clipIfLatent = (p: Param): void => {
 		if (clip && p.role === 'latent') clipLatent([p]);
 	};
+	/** The optimiser object around one rule: `update` runs after the step count moves. */
+	const optimizer = (update: () => void): Optimizer => ({
+		config,
+		gradSquares,
+		packedSigns,
+		get steps() {
+			return t;
+		},
+		step() {
+			t++;
+			update();
+		}
+	});
 	if (config.type === 'sgd') {
 		const mu = config.momentum ?? 0.9;
 		const vel = params.map((p) => new Float32Array(p.value.length));
-		return {
-			config,
-			gradSquares,
-			packedSigns,
-			get steps() {
-				return t;
-			},
-			step() {
-				t++;
-				for (let k = 0; k < params.length; k++) {
-					const { value: w, grad: g } = params[k],
-						v = vel[k];
-					for (let i = 0; i < w.length; i++) {
-						v[i] = mu * v[i] + g[i];
-						w[i] -= config.lr * v[i];
-					}
-					clipIfLatent(params[k]);
-				}
+		return optimizer(() => {
+			for (let k = 0; k < params.length; k++) {
+				sgdStep(params[k].value, params[k].grad, vel[k], config.lr, mu);
+				clipIfLatent(params[k]);
 			}
-		};
+		});
 	}
 	const b1 = config.type === 'adam' ? (config.beta1 ?? 0.9) : 0.9;
 	const b2 = config.type === 'adam' ? (config.beta2 ?? 0.999) : 0.999;
@@ -106,60 +176,36 @@ export function createOptimizer(params: Param[], config: OptimizerConfig, opts: 
 	const state = params.map((p, k) =>
 		wasm && adamOf(p) ? wasm.moments(k) : { m: new Float32Array(p.value.length), s: new Float32Array(adamOf(p) ? p.value.length : 0) }
 	);
-	return {
-		config,
-		gradSquares,
-		packedSigns,
-		get steps() {
-			return t;
-		},
-		step() {
-			t++;
-			const c1 = 1 - Math.pow(b1, t),
-				c2 = 1 - Math.pow(b2, t);
-			const lr = config.lr;
-			for (let k = 0; k < params.length; k++) {
-				const { value: w, grad: g, role } = params[k];
-				const { m, s } = state[k];
-				if (bop && role === 'latent') {
-					for (let i = 0; i < w.length; i++) {
-						m[i] += gamma * (g[i] - m[i]);
-						// Only the sign of a binary weight exists for Bop: compare sign(w) m with tau,
-						// so the threshold is the same for every weight whatever its latent size.
-						const s = w[i] >= 0 ? 1 : -1;
-						if (s * m[i] > tau) w[i] = w[i] === 0 ? -1 : -w[i];
-					}
-					continue;
-				}
-				if (wasm) {
-					gradSquares[k] = wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
-					const shape = opts.packSigns?.get(params[k]);
-					if (shape) {
-						const packed = wasm.signsOfLast(k, shape.rows, shape.cols);
-						const kept = signs.get(params[k]);
-						// Copied out: the kernel's words region is reused by the next param's packing.
-						if (kept && kept.words.length === packed.words.length) {
-							kept.words.set(packed.words);
-							kept.inside = packed.inside;
-						} else signs.set(params[k], { words: packed.words.slice(), inside: packed.inside });
-					}
-					continue;
-				}
-				// train.wat's adam does exactly these operations, in this order, two weights at a time.
-				for (let i = 0; i < w.length; i++) {
-					const gi = g[i];
-					// Moments below float32's smallest normal are flushed to 0 (see train.wat: subnormals
-					// stall x86 conversions; the update they would make rounds away).
-					const mi = b1 * m[i] + (1 - b1) * gi;
-					const si = b2 * s[i] + (1 - b2) * gi * gi;
-					m[i] = Math.abs(mi) < F32_MIN_NORMAL ? 0 : mi;
-					s[i] = Math.abs(si) < F32_MIN_NORMAL ? 0 : si;
-					w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(s[i] / c2) + eps);
-				}
-				clipIfLatent(params[k]);
+	return optimizer(() => {
+		const c1 = 1 - Math.pow(b1, t),
+			c2 = 1 - Math.pow(b2, t);
+		const lr = config.lr;
+		for (let k = 0; k < params.length; k++) {
+			const { value: w, grad: g, role } = params[k];
+			const { m, s } = state[k];
+			if (bop && role === 'latent') {
+				bopStep(w, g, m, gamma, tau);
+				continue;
 			}
+			if (wasm) {
+				gradSquares[k] = wasm.step(k, w, g, b1, b2, lr, c1, c2, eps, clip && role === 'latent');
+				const shape = opts.packSigns?.get(params[k]);
+				if (shape) {
+					const packed = wasm.signsOfLast(k, shape.rows, shape.cols);
+					const kept = signs.get(params[k]);
+					// Copied out: the kernel's words region is reused by the next param's packing.
+					if (kept && kept.words.length === packed.words.length) {
+						kept.words.set(packed.words);
+						kept.inside = packed.inside;
+					} else signs.set(params[k], { words: packed.words.slice(), inside: packed.inside });
+				}
+				continue;
+			}
+			// train.wat's adam does adamStep's operations, in its order, two weights at a time.
+			adamStep(w, g, m, s, lr, b1, b2, c1, c2, eps);
+			clipIfLatent(params[k]);
 		}
-	};
+	});
 }
 
 /** Clip latent weights to [-1, 1] (Courbariaux et al. 2016), so a sign can always flip back. */
