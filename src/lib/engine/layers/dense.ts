@@ -22,10 +22,11 @@
  * re-derives sign(W) word by word and rewrites only the ±1 floats whose sign flipped, so a
  * step costs one pass over W instead of rebuilding every derived array.
  */
-import { binaryGemm, packRows, popcount32, wordsFor } from '../bits';
+import { packRows, popcount32, wordsFor } from '../bits';
 import { FormatError, type ByteReader, type ByteWriter } from '../bytes';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
+import { binaryGemm } from '../kernels/binary-gemm';
 import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
 import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
