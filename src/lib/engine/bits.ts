@@ -4,9 +4,10 @@
  * ./kernels/binary-gemm.ts.
  *
  * Encoding (shared by every module): +1 is bit 1, -1 is bit 0, and sign(0) =
- * sign(-0) = +1, so a value x packs to 1 exactly when `x >= 0`. NaN packs to 0
- * (-1), because `NaN >= 0` is false; `quantize.ts`'s sign makes the same choice,
- * so the float path and the packed path agree even on garbage. Element i lives in
+ * sign(-0) = +1, so a value x packs to 1 exactly when `x >= 0`: the bit is
+ * `quantize.ts`'s {@link signBit}, the one definition the engine's sign is made of.
+ * NaN packs to 0 (-1), because `NaN >= 0` is false, so the float path and the
+ * packed path agree even on garbage. Element i lives in
  * word `i >>> 5`, bit `i & 31` of a `Uint32Array`, and the tail bits of the last
  * word (past the true length) are 0.
  *
@@ -26,6 +27,7 @@
  */
 
 import { checkCount, checkRoom } from './args';
+import { signBit } from './quantize';
 
 /**
  * Number of 32-bit words that hold n bits: ceil(n / 32).
@@ -52,14 +54,14 @@ function packInto(x: ArrayLike<number>, xOff: number, n: number, out: Uint32Arra
 	let i = xOff;
 	for (let w = 0; w < full; w++) {
 		let word = 0;
-		// `+(bool)` compiles to a flag move; an `if` here mispredicts on random signs.
-		for (let b = 0; b < 32; b++, i++) word |= +(x[i] >= 0) << b;
+		// signBit is a flag move, not a branch: an `if` here mispredicts on random signs.
+		for (let b = 0; b < 32; b++, i++) word |= signBit(x[i]) << b;
 		out[outOff + w] = word;
 	}
 	const rem = n & 31;
 	if (rem !== 0) {
 		let word = 0;
-		for (let b = 0; b < rem; b++, i++) word |= +(x[i] >= 0) << b;
+		for (let b = 0; b < rem; b++, i++) word |= signBit(x[i]) << b;
 		out[outOff + full] = word;
 	}
 }
@@ -105,6 +107,39 @@ export function packRows(X: ArrayLike<number>, rows: number, cols: number, out?:
 	checkRoom(o.length, rows * wpr, 'out');
 	for (let r = 0; r < rows; r++) packInto(X, r * cols, cols, o, r * wpr);
 	return o;
+}
+
+/**
+ * {@link packRows} with two by-products, in one pass: sign(X) for X [rows, cols] packed by
+ * rows (bit c of row r's `wordsFor(cols)` words is signBit(X_rc), tail bits 0) into `words`
+ * when given, the ±1 floats of the same signs (+1 for x >= 0, also -0; -1 for NaN) into `pm`
+ * when given, and the count of values with |x| <= 1 (the clipped estimator's window). What
+ * a binary dense layer needs of its weights and of its sign inputs.
+ *
+ * @param pm [rows, cols] ±1 floats, or null
+ * @param words [rows, wordsFor(cols)] words, or null
+ * @returns the number of values with |x| <= 1 (NaN counts as outside)
+ */
+export function signRows(X: ArrayLike<number>, rows: number, cols: number, pm: Float32Array | null, words: Uint32Array | null): number {
+	const wpr = wordsFor(cols);
+	let inside = 0;
+	for (let r = 0; r < rows; r++) {
+		for (let w = 0; w < wpr; w++) {
+			const c0 = w << 5,
+				lim = Math.min(32, cols - c0),
+				i0 = r * cols + c0;
+			let word = 0;
+			for (let b = 0; b < lim; b++) {
+				const v = X[i0 + b];
+				// signBit and the window test are flag moves: a branch here mispredicts on random signs.
+				word |= signBit(v) << b;
+				inside += +(v <= 1) & +(v >= -1);
+			}
+			if (pm) for (let b = 0; b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
+			if (words) words[r * wpr + w] = word;
+		}
+	}
+	return inside;
 }
 
 /**
