@@ -45,4 +45,14 @@ export function relErr(a: number, b: number): number {
 	return Math.abs(a - b) / Math.max(1e-3, Math.abs(a), Math.abs(b));
 }
 
+/** Random values with plenty of exact zeros and negative zeros, and a few NaNs, mixed in (every sign case the packers meet). */
+export function randomValues(rng: Rng, n: number): Float32Array {
+	const x = new Float32Array(n);
+	for (let i = 0; i < n; i++) {
+		const r = rng.int(16);
+		x[i] = r < 2 ? 0 : r < 4 ? -0 : r === 4 ? NaN : rng.uniform(-1, 1);
+	}
+	return x;
+}
+
 export { createRng };

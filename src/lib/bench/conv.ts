@@ -23,7 +23,7 @@
  * result is an exact integer that the binary result must equal; each size is checked
  * before it is timed.
  */
-import { binaryGemmJs } from '../engine/bits';
+import { binaryGemmJs } from '../engine/kernels/binary-gemm';
 import { binaryConv2d, convGeometry, floatConv2d, packFilters, type ConvGeometry } from '../engine/conv';
 import { gemmBackend, matmulABt, matmulABtJs } from '../engine/gemm';
 import { createRng } from '../engine/rng';

@@ -22,7 +22,8 @@
  * 2^24) and every binary result must equal its float rival's result exactly: each
  * size is verified before it is timed, and the result says whether it held.
  */
-import { binaryDotXor, binaryGemmBackend, binaryGemmJs, packRows, packSigns, type BinaryGemmBackend } from '../engine/bits';
+import { binaryDotXor, packRows, packSigns } from '../engine/bits';
+import { binaryGemmBackend, binaryGemmJs, type BinaryGemmBackend } from '../engine/kernels/binary-gemm';
 import { gemmBackend, matmulABt, matmulABtJs, naiveMatmulABt } from '../engine/gemm';
 import { createRng, type Rng } from '../engine/rng';
 import { bestBinaryWasmKernel, wasmBinaryGemm, type BinaryWasmKernel } from '../engine/wasm/bits-simd';

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { binaryGemm, binaryGemmBackend, binaryGemmJs, packRows, setBinaryGemmBackend, wordsFor } from './bits';
+import { packRows, wordsFor } from './bits';
+import { binaryGemm, binaryGemmBackend, binaryGemmJs, setBinaryGemmBackend } from './kernels/binary-gemm';
 import { matmulABtJs } from './gemm';
 import { mlpConfig } from './mlp';
 import { Model } from './model';
@@ -215,7 +216,7 @@ describe('binaryGemm fallback', () => {
 		it(`runs on ${backend} when there is ${what}`, async () => {
 			vi.resetModules();
 			vi.stubGlobal('WebAssembly', stub());
-			const b = await import('./bits');
+			const b = await import('./kernels/binary-gemm');
 			expect(b.binaryGemmBackend()).toBe(backend);
 			const rng = createRng(25);
 			const m = 5,

@@ -3,7 +3,6 @@ import {
 	andPopcount,
 	binaryDotXnor,
 	binaryDotXor,
-	binaryGemm,
 	bitSerialDot,
 	fromBitPlanes,
 	packRows,
@@ -14,17 +13,9 @@ import {
 	unpackSigns,
 	wordsFor
 } from './bits';
-import { createRng, type Rng } from './rng';
-
-/** Random values with plenty of exact zeros and negative zeros, and a few NaNs, mixed in. */
-function randomValues(rng: Rng, n: number): Float32Array {
-	const x = new Float32Array(n);
-	for (let i = 0; i < n; i++) {
-		const r = rng.int(16);
-		x[i] = r < 2 ? 0 : r < 4 ? -0 : r === 4 ? NaN : rng.uniform(-1, 1);
-	}
-	return x;
-}
+import { binaryGemm } from './kernels/binary-gemm';
+import { randomValues } from '../../../tests/unit/helpers';
+import { createRng } from './rng';
 
 const sign = (v: number): number => (v >= 0 ? 1 : -1);
 

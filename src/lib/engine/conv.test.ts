@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, randn } from '../../../tests/unit/helpers';
-import { binaryGemmJs, setBinaryGemmBackend } from './bits';
+import { binaryGemmJs, setBinaryGemmBackend } from './kernels/binary-gemm';
 import { binaryConv2d, col2im, conv2dReference, convGeometry, floatConv2d, im2col, packFilters } from './conv';
 import { matmulABtJs } from './gemm';
 import type { Rng } from './rng';

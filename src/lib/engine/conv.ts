@@ -32,7 +32,8 @@
  * filter), the exact ±1 dot product: the packed and the float convolution of the same
  * ±1 data agree to the bit.
  */
-import { binaryGemm, packRows, wordsFor } from './bits';
+import { packRows, wordsFor } from './bits';
+import { binaryGemm } from './kernels/binary-gemm';
 import { matmulABt } from './gemm';
 
 /** Sizes of one convolution (or pooling window) over NHWC maps. */

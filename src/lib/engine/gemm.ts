@@ -36,6 +36,7 @@
  * 8 loads), ~3.5-4 GFLOP/s. The SIMD kernels hold a 4x8 tile in eight v128
  * accumulators. `scripts/bench/kernels.ts` measures them.
  */
+import { checkCount, checkRoom } from './args';
 import { simdGemmAvailable, simdMatmul } from './wasm/gemm-simd';
 
 /** Which kernels the products run on. */
@@ -58,17 +59,9 @@ export function gemmBackend(): GemmBackend {
 }
 
 function checkDims(m: number, n: number, k: number): void {
-	for (const [v, name] of [
-		[m, 'm'],
-		[n, 'n'],
-		[k, 'k']
-	] as const) {
-		if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
-	}
-}
-
-function checkRoom(length: number, needed: number, what: string): void {
-	if (length < needed) throw new RangeError(`${what} holds ${length} elements but ${needed} are needed`);
+	checkCount(m, 'm');
+	checkCount(n, 'n');
+	checkCount(k, 'k');
 }
 
 /** Packed panels, grown on demand and reused (JS is single-threaded per worker). */

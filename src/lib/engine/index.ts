@@ -4,6 +4,7 @@
  */
 export * from './rng';
 export * from './bits';
+export * from './kernels/binary-gemm';
 export * from './gemm';
 export * from './quantize';
 export * from './quantize-model';

@@ -9,6 +9,7 @@
  */
 
 import { solveSymmetric } from './linalg';
+import { signBit } from './quantize';
 
 /**
  * The shifts of ABC-Net's weight bases: u_i = -1 + 2(i - 1)/(M - 1) for
@@ -181,7 +182,7 @@ function binIndex(W: Float32Array, mean: number, c: Float64Array, M: number, bin
 	for (let j = 0, n = W.length; j < n; j++) {
 		const d = W[j] - mean;
 		let k = 0;
-		for (let i = 0; i < M; i++) k += +(d + c[i] >= 0);
+		for (let i = 0; i < M; i++) k += signBit(d + c[i]);
 		bin[j] = k;
 	}
 }
@@ -220,7 +221,11 @@ export function activationThreshold(shift: number): number {
 	return 0.5 - shift;
 }
 
-/** One activation base for one value: +1 if x >= 0.5 - shift, else -1 (NaN gives -1, as sign). */
+/**
+ * One activation base for one value: A_n(x) = +1 if x >= 0.5 - shift, else -1 (NaN gives
+ * -1, as sign). Mathematically sign(x - t) with t = {@link activationThreshold}(shift), but
+ * x - t is never formed (it would round). The forward and backward passes below call it.
+ */
 export function activationBase(x: number, shift: number): 1 | -1 {
 	return x >= 0.5 - shift ? 1 : -1;
 }
@@ -252,7 +257,7 @@ export function activationBasesForward(x: Float32Array, shifts: Float32Array, sc
 			const xj = x[j];
 			let s = 0;
 			for (let m = 0, o = j; m < N; m++, o += L) {
-				const a = xj >= 0.5 - shifts[m] ? 1 : -1;
+				const a = activationBase(xj, shifts[m]);
 				basesOut[o] = a;
 				s += a * scales[m];
 			}
@@ -263,7 +268,7 @@ export function activationBasesForward(x: Float32Array, shifts: Float32Array, sc
 	for (let j = 0; j < L; j++) {
 		const xj = x[j];
 		let s = 0;
-		for (let m = 0; m < N; m++) s += xj >= 0.5 - shifts[m] ? scales[m] : -scales[m];
+		for (let m = 0; m < N; m++) s += activationBase(xj, shifts[m]) * scales[m];
 		out[j] = s;
 	}
 }
@@ -312,7 +317,7 @@ export function activationBasesBackward(
 				gx += scales[m];
 				acc[m] += g;
 			}
-			acc[N + m] += xj >= 0.5 - v ? g : -g;
+			acc[N + m] += activationBase(xj, v) * g;
 		}
 		dx[j] = g * gx;
 	}

@@ -20,7 +20,21 @@ export type NumArray = ArrayLike<number>;
 export type FloatArray = Float32Array | Float64Array;
 
 /**
- * The engine's sign: +1 for x >= 0 (so sign(0) = sign(-0) = +1), -1 for x < 0.
+ * The bit of the engine's sign: 1 for x >= 0 (so for 0 and -0), 0 for x < 0 and for NaN
+ * (`NaN >= 0` is false). This one comparison is the definition every sign in the engine
+ * uses: {@link sign} is 2·bit - 1, the packers of bits.ts store it as the bit (+1 is bit 1),
+ * so the float path and the packed path agree on every value, garbage included.
+ *
+ * Written `+(x >= 0)`, which compiles to a flag move: a branch on random signs would
+ * mispredict half the time, and the packers and bulk loops call this on every value.
+ */
+export function signBit(x: number): 0 | 1 {
+	return +(x >= 0) as 0 | 1;
+}
+
+/**
+ * The engine's sign: +1 for x >= 0 (so sign(0) = sign(-0) = +1), -1 for x < 0,
+ * i.e. 2·{@link signBit}(x) - 1, branch-free.
  *
  * NaN maps to -1 because `NaN >= 0` is false. This is deliberate: it is the same
  * comparison the bit packer uses (bit 1 iff x >= 0), so a NaN weight packs to bit 0
@@ -28,18 +42,20 @@ export type FloatArray = Float32Array | Float64Array;
  * is caught by the loss, not here.
  */
 export function sign(x: number): 1 | -1 {
-	return x >= 0 ? 1 : -1;
+	return (signBit(x) * 2 - 1) as 1 | -1;
 }
 
 /**
- * Element-wise {@link sign}: out[i] = sign(x[i]). Shapes: any, out has x's length.
- * `out` may be `x` itself. Allocates a Float32Array when `out` is omitted.
+ * Element-wise {@link sign}, the engine's one bulk sign: out[i] = sign(x[i]). Shapes:
+ * any, out has x's length. `out` may be `x` itself. Allocates a Float32Array when
+ * `out` is omitted. The conv layer binarizes its sign inputs with it (the dense layer
+ * binarizes and packs in one pass, bits.ts's `signRows`, on the same {@link signBit}).
  */
 export function signArray<T extends FloatArray = Float32Array>(x: NumArray, out?: T): T {
 	const n = x.length;
 	const o = (out ?? new Float32Array(n)) as T;
 	checkLength(o, n, 'signArray out');
-	for (let i = 0; i < n; i++) o[i] = x[i] >= 0 ? 1 : -1;
+	for (let i = 0; i < n; i++) o[i] = sign(x[i]);
 	return o;
 }
 
@@ -99,7 +115,7 @@ export function quantizeSigned(x: number, bits: number, range = 1): number {
 }
 
 function qSigned(x: number, bits: number, range: number): number {
-	if (bits === 1) return x >= 0 ? range : -range;
+	if (bits === 1) return sign(x) * range;
 	const L = 2 ** (bits - 1) - 1;
 	const c = x > range ? range : x < -range ? -range : x;
 	const code = roundHalfEven((c / range) * L);

@@ -12,6 +12,7 @@ import { initFromModel } from './init';
 import { softmaxCrossEntropy, argmaxRows } from './loss';
 import { Model } from './model';
 import { createOptimizer, type Optimizer } from './optim';
+import { signBit } from './quantize';
 import { createRng, type Rng } from './rng';
 
 /** Per layer with weights (dense and conv, `Model.weighted`), per step. */
@@ -179,8 +180,8 @@ export class Trainer {
 		for (let k = 0; k < dense.length; k++) {
 			const w = dense[k].W.value,
 				before = this.signsBefore[k];
-			// +(bool), not a ternary: random signs would mispredict a branch on every weight (~7x slower).
-			for (let i = 0; i < before.length; i++) before[i] = +(w[i] >= 0);
+			// signBit is branch-free: random signs would mispredict a branch on every weight (~7x slower).
+			for (let i = 0; i < before.length; i++) before[i] = signBit(w[i]);
 		}
 		// Read before the update: the inputs of this step's forward pass.
 		const clipShares = dense.map((d) => d.inputClipShare());
@@ -209,7 +210,7 @@ export class Trainer {
 			} else if (latent) {
 				const w = d.W.value,
 					before = this.signsBefore[k];
-				for (let i = 0; i < before.length; i++) flips += +(w[i] >= 0) ^ before[i];
+				for (let i = 0; i < before.length; i++) flips += signBit(w[i]) ^ before[i];
 				inside = 0;
 				for (let i = 0; i < n; i++) inside += +(w[i] <= 1 && w[i] >= -1);
 			}

@@ -37,10 +37,11 @@ import { binaryConvGemm, col2im, convGeometry, im2col, im2colPacked, packFilters
 import type { Conv2dConfig, InputMode, WeightMode } from '../config';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
+import { betaPerRow, sign, signArray } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
-import { latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
+import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
 
 /**
  * Output positions per chunk, about: the GEMMs of a chunk then work on operands that stay
@@ -71,8 +72,6 @@ export class Conv2D implements Layer {
 	private readonly chunk: number;
 
 	private prepared: PreparedWeights | null = null;
-	/** Each weight base packed for the kernel (runs of wordsFor(C) words per filter tap). */
-	private packedBases: Uint32Array[] | null = null;
 	private x: Float32Array | null = null;
 	private xe: Float32Array | null = null;
 	private xBases: Float32Array | null = null;
@@ -141,7 +140,6 @@ export class Conv2D implements Layer {
 
 	invalidate(): void {
 		this.prepared = null;
-		this.packedBases = null;
 	}
 
 	/** g(W) and its bases, [F, k·k·C]; recomputed only after the latent weights change. */
@@ -186,9 +184,7 @@ export class Conv2D implements Layer {
 
 		let xe = x;
 		if (this.inputMode === 'sign') {
-			xe = this.xe = reuse(this.xe, n);
-			// +(bool) · 2 - 1, not a ternary: a branch on random signs mispredicts half the time (~7x slower).
-			for (let i = 0; i < n; i++) xe[i] = +(x[i] >= 0) * 2 - 1;
+			xe = this.xe = signArray(x.subarray(0, n), reuse(this.xe, n));
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, n);
 			this.xBases = reuse(this.xBases, this.N * n);
@@ -202,7 +198,8 @@ export class Conv2D implements Layer {
 		const z = kmap ? (this.z = reuse(this.z, batch * P * F)) : null;
 		const usePacked = packed && this.binaryProducts;
 		if (usePacked) {
-			if (!this.packedBases) this.packedBases = p.bases.map((B) => packFilters(B, F, g));
+			// Each weight base packed for the kernel (runs of wordsFor(C) words per filter tap), once per prepare.
+			p.packed ??= p.bases.map((B) => packFilters(B, F, g));
 			const wc = wordsFor(g.c);
 			for (let k = 0; k < this.N; k++) {
 				const len = batch * g.h * g.w * wc;
@@ -231,8 +228,8 @@ export class Conv2D implements Layer {
 					}
 					for (let i = 0; i < this.M; i++) {
 						if (cols) matmulABt(cols, p.bases[i], prod, rows, F, g.k);
-						else binaryConvGemm(this.colWords!, this.packedBases![i], prod, rows, F, g);
-						if (!direct) this.accumulate(yc, prod, rows, first, i, k, p);
+						else binaryConvGemm(this.colWords!, p.packed![i], prod, rows, F, g);
+						if (!direct) accumulatePair(yc, prod, rows, F, first, p, i, this.beta?.value ?? null, k);
 						first = false;
 					}
 				}
@@ -240,7 +237,7 @@ export class Conv2D implements Layer {
 				// (f(x) ⊛ sign(W)) then alpha per filter: the same order as the binary path above.
 				const prod = (this.prod = reuse(this.prod, this.chunk * P * F));
 				matmulABt(this.colsFor(xe, b0, nb, pad), p.bases[0], prod, rows, F, g.k);
-				this.accumulate(yc, prod, rows, true, 0, 0, p);
+				accumulatePair(yc, prod, rows, F, true, p, 0, this.beta?.value ?? null, 0);
 			} else {
 				matmulABt(this.colsFor(xe, b0, nb, pad), p.effective, yc, rows, F, g.k);
 			}
@@ -268,39 +265,14 @@ export class Conv2D implements Layer {
 	}
 
 	/**
-	 * y (+)= c_{i,k} ⊙ prod, the one place pair products are scaled and summed: c = alpha_i beta_k,
-	 * times alpha_f per filter for 'scaled' weights (whose beta_k must not be dropped: with N-base
-	 * inputs the pair is alpha_f · (beta_k · prod)).
-	 */
-	private accumulate(y: Float32Array, prod: Float32Array, rows: number, first: boolean, i: number, k: number, p: PreparedWeights): void {
-		const F = this.filters;
-		let c = 1;
-		if (this.weightMode === 'multibase') c *= p.baseScales[i];
-		if (this.inputMode === 'multibase') c *= this.beta!.value[k];
-		const cf = Math.fround(c);
-		const rs = p.rowScales;
-		for (let r = 0; r < rows; r++) {
-			const o = r * F;
-			for (let j = 0; j < F; j++) {
-				const t = rs ? rs[j] * (cf * prod[o + j]) : cf * prod[o + j];
-				y[o + j] = first ? t : y[o + j] + t;
-			}
-		}
-	}
-
-	/**
 	 * XNOR-Net's K for every output position: A = mean_c |x| per pixel, then the mean of A
 	 * over each k x k window (padded pixels count 0). [batch·OH·OW], float64 sums rounded once.
 	 */
 	private inputScales(x: Float32Array, batch: number): Float32Array {
 		const g = this.geometry,
 			pixels = batch * g.h * g.w;
-		const A = new Float32Array(pixels);
-		for (let q = 0; q < pixels; q++) {
-			let s = 0;
-			for (let c = 0; c < g.c; c++) s += Math.abs(x[q * g.c + c]);
-			A[q] = s / g.c;
-		}
+		// A = mean_c |x| per pixel: XNOR-Net's input scale, betaPerRow over the [pixels, C] matrix.
+		const A = betaPerRow(x.subarray(0, pixels * g.c), pixels, g.c);
 		const g1 = this.scaleGeometry(),
 			kk = g.kernel * g.kernel,
 			rows = batch * g.oh * g.ow;
@@ -407,7 +379,7 @@ export class Conv2D implements Layer {
 			const d = dA[q] / g.c;
 			for (let c = 0; c < g.c; c++) {
 				const i = q * g.c + c;
-				dx[i] += x[i] >= 0 ? d : -d;
+				dx[i] += sign(x[i]) * d;
 			}
 		}
 	}

@@ -18,41 +18,24 @@
  * GEMM on ±1 floats (the float simulation). Both give the same integers and are
  * combined by the same code, so the packed and the float outputs are identical to the bit.
  *
+ * The weight side (g(W), its straight-through gradient, its packed storage) is
+ * layers/weights.ts's, shared with the conv layer; sign inputs go back through steBackward.
+ *
  * Binary weights stay packed between steps: after an optimiser step {@link Dense.syncLatent}
  * re-derives sign(W) word by word and rewrites only the ±1 floats whose sign flipped, so a
  * step costs one pass over W instead of rebuilding every derived array.
  */
-import { binaryGemm, packRows, popcount32, wordsFor } from '../bits';
-import { FormatError, type ByteReader, type ByteWriter } from '../bytes';
+import { packRows, signRows, wordsFor } from '../bits';
+import type { ByteReader, ByteWriter } from '../bytes';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
+import { binaryGemm } from '../kernels/binary-gemm';
 import { matmulAB, matmulABt, matmulAtB } from '../gemm';
-import { activationBasesBackward, activationBasesForward, baseShifts, defaultActivationScales, defaultActivationShifts, weightBases } from '../multibase';
+import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
 import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
 import { simdSignRows, type PackedSigns } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
-import { checkPadding } from './weights';
-
-/** Weight-side quantities derived from the latent weights, cached until they change. */
-interface PreparedWeights {
-	/** ±1 bases, M of them (1 for binary and scaled), each [out, in]. Empty for float weights. */
-	bases: Float32Array[];
-	/** Per-base scale alpha_i (multibase), length M; otherwise empty. */
-	baseScales: Float64Array;
-	/** Per-output-unit scale alpha_r (scaled), length out; otherwise null. */
-	rowScales: Float32Array | null;
-	/** The effective weights g(W), [out, in], used for dL/dx and for float inputs. */
-	effective: Float32Array;
-	/** ABC-Net shift parameters for the backward pass: mean, std and u_i. */
-	mean: number;
-	std: number;
-	shifts: Float64Array;
-	/**
-	 * Packed rows of each base, [out, wordsFor(in)] words each: for binary and scaled weights
-	 * the layer's sign words themselves (kept in sync), for M bases filled on first use.
-	 */
-	packed: Uint32Array[] | null;
-}
+import { accumulatePair, latentGrad, prepareWeights, readWeights, syncSignRows, writeWeights, type PreparedWeights } from './weights';
 
 export class Dense implements Layer {
 	readonly type = 'dense';
@@ -176,91 +159,18 @@ export class Dense implements Layer {
 		return r;
 	}
 
-	/** g(W) and the bases it is built from; recomputed only after the latent weights change. */
-	prepareWeights(): PreparedWeights {
-		if (this.prepared) return this.prepared;
-		const out = this.outSize,
-			n = this.inSize,
-			W = this.W.value;
-		const p: PreparedWeights = {
-			bases: [],
-			baseScales: new Float64Array(0),
-			rowScales: null,
-			effective: W,
-			mean: 0,
-			std: 0,
-			shifts: new Float64Array(0),
-			packed: null
-		};
-		const signs = (this.signs ??= new Uint32Array(out * wordsFor(n)));
-		if (this.weightMode === 'binary' || this.weightMode === 'scaled') {
-			const s = new Float32Array(W.length);
-			this.wInside = signRows(W, out, n, s, signs);
-			p.bases = [s];
-			p.packed = [signs];
-			p.effective = s;
-			if (this.weightMode === 'scaled') {
-				const a = new Float32Array(out);
-				const e = new Float32Array(W.length);
-				for (let r = 0; r < out; r++) {
-					// float64 accumulation: exact for ±alpha rows, so an imported model recomputes alpha to the bit.
-					let acc = 0;
-					for (let c = 0; c < n; c++) acc += Math.abs(W[r * n + c]);
-					a[r] = acc / n;
-					for (let c = 0; c < n; c++) e[r * n + c] = a[r] * s[r * n + c];
-				}
-				p.rowScales = a;
-				p.effective = e;
-			}
-		} else if (this.weightMode === 'multibase') {
-			const wb = weightBases(W, this.M);
-			p.bases = Array.from({ length: this.M }, (_, i) => wb.bases.subarray(i * W.length, (i + 1) * W.length));
-			// Rounded to float32 as the model file stores them, so an imported model computes the same outputs.
-			p.baseScales = Float64Array.from(wb.alphas, Math.fround);
-			p.effective = sumBases(p.bases, p.baseScales, W.length);
-			p.mean = wb.mean;
-			p.std = wb.std;
-			p.shifts = wb.shifts;
-			// sign(W) itself, for the flip count of the next sync.
-			this.wInside = signRows(W, out, n, null, signs);
-		}
-		this.prepared = p;
-		return p;
+	/** The words of sign(W) packed by rows, allocated on first use; null for float weights. */
+	private signWords(): Uint32Array | null {
+		return this.weightMode === 'float' ? null : (this.signs ??= new Uint32Array(this.outSize * wordsFor(this.inSize)));
 	}
 
-	/** Replace the derived weights directly (model import): bases, scales, and latent weights set to g(W). */
-	loadPrepared(bases: Float32Array[], baseScales: Float64Array, rowScales: Float32Array | null): void {
-		const out = this.outSize,
-			n = this.inSize,
-			len = out * n;
-		const effective = new Float32Array(len);
-		if (this.weightMode === 'scaled' && rowScales) {
-			for (let r = 0; r < out; r++) for (let c = 0; c < n; c++) effective[r * n + c] = rowScales[r] * bases[0][r * n + c];
-		} else if (this.weightMode === 'multibase') {
-			effective.set(sumBases(bases, baseScales, len));
-		} else effective.set(bases[0]);
-		this.W.value.set(effective);
-		// The latent weights are gone from the file; mean and std of g(W) stand in for them, so
-		// the straight-through windows of a model trained further after import sit where they should.
-		let mean = 0,
-			sq = 0;
-		for (let j = 0; j < len; j++) mean += effective[j];
-		mean /= len || 1;
-		for (let j = 0; j < len; j++) sq += (effective[j] - mean) ** 2;
-		const signs = (this.signs ??= new Uint32Array(out * wordsFor(n)));
-		this.wInside = signRows(this.W.value, out, n, null, signs);
-		// The file's base, not sign(alpha_r B): a row with alpha_r = 0 holds -0 where B is -1.
-		if (this.weightMode !== 'multibase') signRows(bases[0], out, n, null, signs);
-		this.prepared = {
-			bases,
-			baseScales,
-			rowScales,
-			effective: this.weightMode === 'binary' ? bases[0] : effective,
-			mean,
-			std: Math.sqrt(sq / (len || 1)),
-			shifts: baseShifts(this.M),
-			packed: this.weightMode === 'multibase' ? null : [signs]
-		};
+	/** g(W) and the bases it is built from (layers/weights.ts); recomputed only after the latent weights change. */
+	prepareWeights(): PreparedWeights {
+		if (this.prepared) return this.prepared;
+		const p = prepareWeights(this.W.value, this.outSize, this.inSize, this.weightMode, this.M, this.signWords());
+		this.wInside = p.inside;
+		this.prepared = p;
+		return p;
 	}
 
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
@@ -298,7 +208,7 @@ export class Dense implements Layer {
 		if (this.binaryProducts) {
 			if (packed && !p.packed) p.packed = p.bases.map((B) => packRows(B, out, n));
 			if (packed && this.M === 1 && this.N === 1 && !p.rowScales) {
-				// One pair with c = 1: accumulate would compute y = 1 * prod, the same bits as writing prod.
+				// One pair with c = 1: accumulatePair would compute y = 1 * prod, the same bits as writing prod.
 				binaryGemm(this.xPacked[0], p.packed![0], y, batch, out, n);
 			} else {
 				const prod = (this.prod = reuse(this.prod, batch * out));
@@ -309,7 +219,7 @@ export class Dense implements Layer {
 						// The XOR-popcount kernel writes its exact integers straight into the float buffer.
 						if (packed) binaryGemm(this.xPacked[k], p.packed![i], prod, batch, out, n);
 						else matmulABt(xBase(k), p.bases[i], prod, batch, out, n);
-						this.accumulate(y, prod, batch, first, i, k, p);
+						accumulatePair(y, prod, batch, out, first, p, i, this.beta?.value ?? null, k);
 						first = false;
 					}
 				}
@@ -318,7 +228,7 @@ export class Dense implements Layer {
 			// (x · sign(W)^T) then alpha per output column: the same order as the binary path above.
 			const prod = (this.prod = reuse(this.prod, batch * out));
 			matmulABt(xe, p.bases[0], prod, batch, out, n);
-			this.accumulate(y, prod, batch, true, 0, 0, p);
+			accumulatePair(y, prod, batch, out, true, p, 0, this.beta?.value ?? null, 0);
 		} else {
 			matmulABt(xe, p.effective, y, batch, out, n);
 		}
@@ -327,25 +237,6 @@ export class Dense implements Layer {
 			for (let r = 0; r < batch; r++) for (let j = 0; j < out; j++) y[r * out + j] += b[j];
 		}
 		return y;
-	}
-
-	/** y (+)= c_{i,k} ⊙ prod, the one place where the pair products are scaled and summed. */
-	private accumulate(y: Float32Array, prod: Float32Array, batch: number, first: boolean, i: number, k: number, p: PreparedWeights): void {
-		const out = this.outSize;
-		let c = 1;
-		if (this.weightMode === 'multibase') c *= p.baseScales[i];
-		if (this.inputMode === 'multibase') c *= this.beta!.value[k];
-		const cf = Math.fround(c);
-		const rs = p.rowScales;
-		for (let r = 0; r < batch; r++) {
-			const o = r * out;
-			for (let j = 0; j < out; j++) {
-				// Scaled weights: c_{i,k} = beta_k alpha_r (issue 12: beta_k was dropped here). With
-				// sign inputs cf = 1, and (1 * alpha_r) * prod is alpha_r * prod to the bit.
-				const t = rs ? cf * rs[j] * prod[o + j] : cf * prod[o + j];
-				y[o + j] = first ? t : y[o + j] + t;
-			}
-		}
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
@@ -371,7 +262,7 @@ export class Dense implements Layer {
 		else {
 			const dwe = (this.dwe = reuse(this.dwe, out * n));
 			matmulAtB(dy, this.xe, dwe, out, n, batch);
-			this.latentGrad(dwe, p, W, gW);
+			latentGrad(this.weightMode, this.est, p, W, dwe, gW, out, n);
 		}
 
 		if (!needDx && this.inputMode !== 'multibase') return null;
@@ -387,47 +278,8 @@ export class Dense implements Layer {
 		return needDx ? dx : null;
 	}
 
-	/** Chain dL/dg(W) back to the latent weights through the chosen straight-through estimator. */
-	private latentGrad(dwe: Float32Array, p: PreparedWeights, W: Float32Array, gW: Float32Array): void {
-		const est = this.est,
-			n = this.inSize,
-			out = this.outSize;
-		if (this.weightMode === 'binary') steBackward(est, W, dwe, gW);
-		else if (this.weightMode === 'scaled') {
-			// g = alpha_r sign(W_rc): d/dW_rc = alpha_r ste'(W_rc) + sign(W_rc)/n (through alpha_r = mean |W_r|).
-			const a = p.rowScales!,
-				s = p.bases[0];
-			for (let r = 0; r < out; r++) {
-				let dot = 0;
-				for (let c = 0; c < n; c++) dot += dwe[r * n + c] * s[r * n + c];
-				const viaAlpha = dot / n;
-				for (let c = 0; c < n; c++) {
-					const i = r * n + c;
-					gW[i] = a[r] * est.backward(W[i], dwe[i]) + s[i] * viaAlpha;
-				}
-			}
-		} else {
-			// ABC-Net: each base passes the gradient straight through its shifted sign, scaled by alpha_i;
-			// mean, std and the least-squares alphas are treated as constants.
-			const { baseScales: al, shifts: u, mean, std } = p;
-			for (let i = 0; i < W.length; i++) {
-				let g = 0;
-				for (let k = 0; k < this.M; k++) g += al[k] * est.backward(W[i] - mean + u[k] * std, dwe[i]);
-				gW[i] = g;
-			}
-		}
-	}
-
 	write(w: ByteWriter): void {
-		const out = this.outSize,
-			n = this.inSize;
-		if (this.weightMode === 'float') w.f32s(this.W.value);
-		else {
-			const p = this.prepareWeights();
-			for (const B of p.bases) w.u32s(packRows(B, out, n));
-			if (this.weightMode === 'scaled') w.f32s(p.rowScales!);
-			if (this.weightMode === 'multibase') w.f32s(p.baseScales);
-		}
+		writeWeights(w, this.weightMode, this.W.value, this.prepareWeights(), this.outSize, this.inSize);
 		if (this.v && this.beta) {
 			w.f32s(this.v.value);
 			w.f32s(this.beta.value);
@@ -436,117 +288,13 @@ export class Dense implements Layer {
 	}
 
 	read(r: ByteReader): void {
-		const out = this.outSize,
-			n = this.inSize,
-			wpr = wordsFor(n);
-		if (this.weightMode === 'float') {
-			r.f32s(this.W.value, `${this.name} weights`);
-			this.invalidate();
-		} else {
-			const bases: Float32Array[] = [];
-			for (let i = 0; i < this.M; i++) {
-				const words = r.u32s(new Uint32Array(out * wpr), `${this.name} packed weights`);
-				checkPadding(words, out, n, this.name);
-				const B = new Float32Array(out * n);
-				for (let row = 0; row < out; row++) for (let c = 0; c < n; c++) B[row * n + c] = (words[row * wpr + (c >>> 5)] >>> (c & 31)) & 1 ? 1 : -1;
-				bases.push(B);
-			}
-			let rowScales: Float32Array | null = null;
-			let baseScales = new Float64Array(0);
-			if (this.weightMode === 'scaled') rowScales = r.f32s(new Float32Array(out), `${this.name} scales`);
-			if (this.weightMode === 'multibase') baseScales = Float64Array.from(r.f32s(new Float32Array(this.M), `${this.name} base scales`));
-			for (const a of [...(rowScales ?? []), ...baseScales])
-				if (!Number.isFinite(a)) throw new FormatError(`invalid model file: ${this.name} has a scale that is not a finite number`);
-			this.loadPrepared(bases, baseScales, rowScales);
-		}
+		const p = readWeights(r, this.name, this.weightMode, this.M, this.W.value, this.outSize, this.inSize, this.signWords());
+		this.wInside = p.inside;
+		this.prepared = p;
 		if (this.v && this.beta) {
 			r.f32s(this.v.value, `${this.name} input shifts`);
 			r.f32s(this.beta.value, `${this.name} input scales`);
 		}
 		if (this.b) r.f32s(this.b.value, `${this.name} bias`);
 	}
-}
-
-/** Σ_i alpha_i B_i over `len` elements: the effective weights of an M-base layer. */
-function sumBases(bases: Float32Array[], alphas: Float64Array, len: number): Float32Array {
-	const e = new Float32Array(len);
-	for (let j = 0; j < len; j++) {
-		let acc = 0;
-		for (let i = 0; i < bases.length; i++) acc += alphas[i] * bases[i][j];
-		e[j] = acc;
-	}
-	return e;
-}
-
-/**
- * sign(X) for X [rows, cols]: bit c of row r's words (`wordsFor(cols)` per row, tail bits 0)
- * is 1 iff X_rc >= 0, and `pm`, when given, receives ±1 (+1 for x >= 0, also -0; -1 for
- * NaN, as the bit packer). One pass for the ±1 floats, the packed rows and the count.
- *
- * @returns the number of values with |x| <= 1 (the clipped estimator's window)
- */
-function signRows(X: Float32Array, rows: number, cols: number, pm: Float32Array | null, words: Uint32Array | null): number {
-	const wpr = wordsFor(cols);
-	let inside = 0;
-	for (let r = 0; r < rows; r++) {
-		for (let w = 0; w < wpr; w++) {
-			const c0 = w << 5,
-				lim = Math.min(32, cols - c0),
-				i0 = r * cols + c0;
-			let word = 0;
-			for (let b = 0; b < lim; b++) {
-				const v = X[i0 + b];
-				// `+(bool)` compiles to a flag move; a branch here mispredicts on random signs.
-				word |= +(v >= 0) << b;
-				inside += +(v <= 1) & +(v >= -1);
-			}
-			if (pm) for (let b = 0; b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
-			if (words) words[r * wpr + w] = word;
-		}
-	}
-	return inside;
-}
-
-/**
- * Re-derive the packed signs of W [rows, cols] over `words` (as {@link signRows} wrote
- * them) and count what changed; where `pm` (the ±1 floats of the same signs) is given,
- * rewrite only its elements whose sign flipped. The packing comes `given` (the optimiser
- * packed it), else from the WebAssembly kernel, else from JavaScript into `scratch`.
- */
-function syncSignRows(
-	W: Float32Array,
-	rows: number,
-	cols: number,
-	words: Uint32Array,
-	pm: Float32Array | null,
-	scratch: Uint32Array,
-	given: PackedSigns | null
-): { flips: number; inside: number } {
-	const wpr = wordsFor(cols);
-	const simd = given ?? simdSignRows(W, rows, cols);
-	const fresh = simd ? simd.words : scratch;
-	const inside = simd ? simd.inside : signRows(W, rows, cols, null, scratch);
-	let flips = 0;
-	for (let r = 0; r < rows; r++) {
-		for (let w = 0; w < wpr; w++) {
-			const k = r * wpr + w,
-				word = fresh[k];
-			let changed = word ^ words[k];
-			if (changed === 0) continue;
-			words[k] = word;
-			const count = popcount32(changed);
-			flips += count;
-			if (!pm) continue;
-			const i0 = r * cols + (w << 5);
-			if (count > 6) {
-				// Early in training most words change in many places: rewrite the word's floats outright.
-				for (let b = 0, lim = Math.min(32, cols - (w << 5)); b < lim; b++) pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
-			} else
-				for (; changed !== 0; changed &= changed - 1) {
-					const b = 31 - Math.clz32(changed & -changed);
-					pm[i0 + b] = ((word >>> b) & 1) * 2 - 1;
-				}
-		}
-	}
-	return { flips, inside };
 }

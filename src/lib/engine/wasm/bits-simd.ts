@@ -7,7 +7,7 @@
  *   (Chrome/Edge 114+, node 22+).
  * - 'wasm-simd' (bits.wat): i8x16.popcnt of v128 XORs, wherever SIMD runs.
  *
- * `../bits` dispatches `binaryGemm` to the best of these and falls back to its JS
+ * `../kernels/binary-gemm` dispatches `binaryGemm` to the best of these and falls back to its JS
  * kernel whenever they return false. Each module is compiled and instantiated
  * synchronously from the embedded bytes on first use (both are under 4 KB), so it
  * works the same in node, a CLI and a Web Worker. A module that fails
@@ -125,7 +125,7 @@ function copyRows(X: Uint32Array, rows: number, padRows: number, W: number, step
 
 /**
  * C[i*n + j] = k - 2 popcount(A_i XOR B_j) on a WebAssembly kernel: the same integers
- * as `binaryGemmJs` (see ../bits), for A (m rows) and B (n rows) packed by `packRows`
+ * as `binaryGemmJs` (see ../kernels/binary-gemm), for A (m rows) and B (n rows) packed by `packRows`
  * (row r at word r * ceil(k / 32)); bits past k in a row's last word are ignored.
  * Dimensions and array lengths must already be checked, m, n > 0.
  *
