@@ -3,7 +3,7 @@
  * notebook's worker, driven by a plain loop. Progress goes to stderr; with --json
  * the last line of stdout is one JSON object with the run's figures.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -371,10 +371,15 @@ function checkWritable(file: string): void {
 	try {
 		if (existsSync(file) && statSync(file).isDirectory()) throw new Error('is a folder');
 		accessSync(dirname(resolve(file)), constants.W_OK);
+		// Permission bits do not stop root (nor tell of a read-only mount): open the file for
+		// real, and take away what this check created.
+		const existed = existsSync(file);
+		closeSync(openSync(file, 'a'));
+		if (!existed) unlinkSync(file);
 	} catch (e) {
 		const err = e as NodeJS.ErrnoException;
 		throw new UsageError(
-			`--save ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'its folder is not writable' : err.message}`
+			`--save ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' || err.code === 'EROFS' ? 'its folder is not writable' : err.code === 'ENOTDIR' ? 'part of its path is a file, not a folder' : err.message}`
 		);
 	}
 }

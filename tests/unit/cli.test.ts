@@ -103,6 +103,7 @@ describe('npm run train', () => {
 			[['--load', join(dir, 'm.bwnn'), '--seed', '8'], /--seed 8 differs from the 7 the model was trained with/],
 			[['--load', join(dir, 'm.bwnn'), '--epochs', '3'], /--epochs cannot be used with --load/],
 			[['--dataset', 'moons', '--save', join(dir, 'no', 'such', 'dir', 'm.bwnn')], /its folder does not exist/],
+			[['--dataset', 'moons', '--save', 'package.json/m.bwnn'], /part of its path is a file, not a folder/],
 			[['--dataset', 'moons', '--seed', '0x10'], /--seed must be a number/],
 			[['--dataset', 'moons', '--batch', '1', '--batchnorm'], /at least 2 examples per batch/],
 			[['--dataset', 'moons', '--hidden', '8', '--input', 'sign', '--activation', 'relu'], /ReLU before a sign-binarized input/],
