@@ -93,7 +93,7 @@ export type StudentId = (typeof STUDENT_IDS)[number];
 /** The three students of section 2, with the labels the page shows. */
 export const STUDENT_LABEL: Record<StudentId, string> = {
 	scratch: 'from scratch',
-	init: 'initialised from the float network',
+	init: 'float-initialised',
 	kd: 'distilled'
 };
 
