@@ -3,6 +3,7 @@
 // second run reads only what changed. Exits non-zero if either does.
 import { spawn } from 'node:child_process';
 
+/** @param {string} cmd @param {string[]} args @returns {Promise<number>} */
 const run = (cmd, args) =>
 	new Promise((done) => {
 		const child = spawn(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
@@ -10,6 +11,7 @@ const run = (cmd, args) =>
 		child.on('error', () => done(1));
 	});
 
+/** @param {string} name */
 const bin = (name) => `node_modules/.bin/${name}${process.platform === 'win32' ? '.cmd' : ''}`;
 const codes = await Promise.all([
 	run(bin('prettier'), ['--check', '--cache', '--cache-location', 'node_modules/.cache/prettier/.cache', '.']),
