@@ -4,6 +4,7 @@
  * measures its accuracy with the weights rounded to k bits.
  */
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, readNumber, snap, test, withoutLongTasks } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
@@ -96,37 +97,12 @@ test.describe(() => {
 	// axe goes in as an inline script, which the page's Content-Security-Policy refuses.
 	test.use({ bypassCSP: true });
 	test('has no serious accessibility violation once trained (light and dark)', async ({ page }) => {
-		const { createRequire } = await import('node:module');
-		const { readFileSync } = await import('node:fs');
-		const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 		await page.goto('/quantization?quantizer=ternary');
 		await figure(page).scrollIntoViewIfNeeded();
 		await expect.poll(() => num(page, 'eval-step'), { timeout: 60_000 }).toBeGreaterThan(0);
-		await page.addScriptTag({ content: axeSource });
 		for (const scheme of ['light', 'dark'] as const) {
 			await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-			const violations = await page.evaluate(async () => {
-				const axe = (
-					window as unknown as {
-						axe: {
-							run: (
-								ctx: Document,
-								opts: object
-							) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
-						};
-					}
-				).axe;
-				const r = await axe.run(document, { resultTypes: ['violations'] });
-				return r.violations
-					.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-					.map(
-						(v) =>
-							`${v.id} (${v.impact}): ${v.help} — ${v.nodes
-								.slice(0, 3)
-								.map((n) => n.target.join(' '))
-								.join(' | ')}`
-					);
-			});
+			const violations = await seriousViolations(page);
 			expect(violations, scheme).toEqual([]);
 		}
 	});
