@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-type AxeResult = { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+type AxeNode = { target: string[]; any: { data?: { fgColor?: string; bgColor?: string; contrastRatio?: number } | null }[] };
+type AxeResult = { violations: { id: string; impact: string; help: string; nodes: AxeNode[] }[] };
 
 export async function seriousViolations(page: Page): Promise<string[]> {
 	// Contrast is judged on the page at rest: a busy machine can catch a fade half-way.
@@ -32,9 +33,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 			.map(
 				(v) =>
-					`${v.id} (${v.impact}): ${v.help} — ${v.nodes
+					`${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.help} — ${v.nodes
 						.slice(0, 3)
-						.map((n) => n.target.join(' '))
+						.map((n) => {
+							// Contrast failures say what axe saw, so a flaky one can be told apart from a real one.
+							const d = n.any.find((c) => c.data?.contrastRatio !== undefined)?.data;
+							return n.target.join(' ') + (d ? ` (${d.fgColor} on ${d.bgColor}, ${d.contrastRatio})` : '');
+						})
 						.join(' | ')}`
 			);
 	});
