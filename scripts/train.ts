@@ -5,17 +5,13 @@
  */
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
 	ConfigError,
 	ESTIMATOR_NAMES,
 	FormatError,
 	INPUT_MODES,
-	MAX_TEMPERATURE,
-	SYNTHETIC_NAMES,
 	Trainer,
 	WEIGHT_MODES,
-	convnetConfig,
 	denseShape,
 	evaluateModel,
 	exportModel,
@@ -23,20 +19,24 @@ import {
 	gemmBackend,
 	importModel,
 	makeSynthetic,
-	mlpConfig,
 	mnistDataset,
-	validateTrainConfig,
 	type Dataset,
-	type InputMode,
 	type LoadedModel,
-	type OptimizerConfig,
-	type SyntheticName,
-	type TrainConfig,
-	type WeightMode
+	type SyntheticName
 } from '../src/lib/engine';
 import { loadMnistBytes } from './load-mnist';
-
-const DATASETS = [...SYNTHETIC_NAMES, 'mnist'] as const;
+import {
+	DATASETS,
+	TRAINING_ONLY,
+	UsageError,
+	buildConfig,
+	dataChoice,
+	distillOptions,
+	number,
+	parseOptions as parse,
+	refuse,
+	type DataChoice
+} from './train-options';
 
 const HELP = `Train a network with the Bitwise engine, headless.
 
@@ -104,266 +104,9 @@ Examples
                    --teacher teacher.bwnn --kd-alpha 0.5 --kd-temperature 4
 `;
 
-class UsageError extends Error {}
-
-const opts = {
-	dataset: { type: 'string' },
-	noise: { type: 'string' },
-	points: { type: 'string' },
-	arch: { type: 'string' },
-	conv: { type: 'string' },
-	hidden: { type: 'string' },
-	weights: { type: 'string' },
-	input: { type: 'string' },
-	bases: { type: 'string' },
-	'input-bases': { type: 'string' },
-	activation: { type: 'string' },
-	batchnorm: { type: 'boolean' },
-	bias: { type: 'boolean' },
-	'no-bias': { type: 'boolean' },
-	estimator: { type: 'string' },
-	'swish-beta': { type: 'string' },
-	config: { type: 'string' },
-	optimizer: { type: 'string' },
-	lr: { type: 'string' },
-	momentum: { type: 'string' },
-	'bop-gamma': { type: 'string' },
-	'bop-tau': { type: 'string' },
-	'no-latent-clip': { type: 'boolean' },
-	batch: { type: 'string' },
-	epochs: { type: 'string' },
-	seed: { type: 'string' },
-	init: { type: 'string' },
-	teacher: { type: 'string' },
-	'kd-alpha': { type: 'string' },
-	'kd-temperature': { type: 'string' },
-	save: { type: 'string' },
-	load: { type: 'string' },
-	json: { type: 'boolean' },
-	quiet: { type: 'boolean' },
-	help: { type: 'boolean', short: 'h' }
-} as const;
-
-function number(v: string | undefined, name: string, def: number, { int = false, min = -Infinity, max = Infinity } = {}): number {
-	if (v === undefined) return def;
-	const x = Number(v);
-	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
-	if (int && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
-	if (x < min || x > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${v}`);
-	return x;
-}
-
-function choice<T extends string>(v: string, name: string, allowed: readonly T[]): T {
-	if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
-	return v as T;
-}
-
-function modes<T extends string>(v: string | undefined, name: string, allowed: readonly T[]): T | T[] | undefined {
-	if (v === undefined) return undefined;
-	const parts = v.split(',').map((s) => choice(s.trim(), name, allowed));
-	return parts.length === 1 ? parts[0] : parts;
-}
-
-type Args = ReturnType<typeof parse>;
-/**
- * `--epochs -1` as `--epochs=-1`: node's parser takes a value that starts with '-' for
- * another option and answers "argument is ambiguous"; a negative number should reach
- * the option's own check and get its own message ("--epochs must be ...").
- */
-function joinNegativeValues(argv: readonly string[]): string[] {
-	const out: string[] = [];
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i],
-			next = argv[i + 1];
-		const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
-		if (name && next !== undefined && /^-(\d|\.\d|Infinity|NaN)/.test(next) && (opts as Record<string, { type: string }>)[name]?.type === 'string') {
-			out.push(`${a}=${next}`);
-			i++;
-		} else out.push(a);
-	}
-	return out;
-}
-
-function parse(argv: string[]) {
-	try {
-		return parseArgs({ args: joinNegativeValues(argv), options: opts, allowPositionals: false, strict: true }).values;
-	} catch (e) {
-		throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
-	}
-}
-
-interface DataChoice {
-	dataset: (typeof DATASETS)[number];
-	seed: number;
-	noise: number;
-	points: number;
-}
-
 function loadData(d: DataChoice): Dataset {
 	if (d.dataset === 'mnist') return mnistDataset(loadMnistBytes(), { seed: d.seed });
 	return makeSynthetic(d.dataset as SyntheticName, { seed: d.seed, noise: d.noise, n: d.points });
-}
-
-/** Data options from the command line, falling back to `defaults` (a loaded model's meta) and then to the built-in ones. */
-function dataChoice(a: Args, defaults: Partial<Record<keyof DataChoice, unknown>> = {}): DataChoice {
-	const pick = (name: keyof DataChoice, given: string | undefined) => {
-		const d = defaults[name];
-		if (given !== undefined && d !== undefined && String(d) !== given && Number(given) !== d)
-			throw new UsageError(`--${name} ${given} differs from the ${d} the model was trained with`);
-		return given ?? (d === undefined ? undefined : String(d));
-	};
-	return {
-		dataset: choice(pick('dataset', a.dataset) ?? 'mnist', 'dataset', DATASETS),
-		seed: number(pick('seed', a.seed), 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
-		noise: number(pick('noise', a.noise), 'noise', 0.1, { min: 0, max: 1 }),
-		points: number(pick('points', a.points), 'points', 1000, { int: true, min: 10, max: 100_000 })
-	};
-}
-
-const TRAINING_ONLY = [
-	'arch',
-	'conv',
-	'hidden',
-	'weights',
-	'input',
-	'bases',
-	'input-bases',
-	'activation',
-	'batchnorm',
-	'bias',
-	'no-bias',
-	'estimator',
-	'swish-beta',
-	'optimizer',
-	'lr',
-	'momentum',
-	'bop-gamma',
-	'bop-tau',
-	'no-latent-clip',
-	'batch',
-	'epochs',
-	'config',
-	'save',
-	'init',
-	'teacher',
-	'kd-alpha',
-	'kd-temperature'
-] as const;
-const MODEL_OPTIONS = [
-	'arch',
-	'conv',
-	'hidden',
-	'weights',
-	'input',
-	'bases',
-	'input-bases',
-	'activation',
-	'batchnorm',
-	'bias',
-	'no-bias',
-	'estimator',
-	'swish-beta',
-	'optimizer',
-	'lr',
-	'momentum',
-	'bop-gamma',
-	'bop-tau',
-	'no-latent-clip',
-	'batch'
-] as const;
-
-function refuse(a: Args, names: readonly string[], why: string): void {
-	const given = names.filter((n) => (a as Record<string, unknown>)[n] !== undefined);
-	if (given.length) throw new UsageError(`${given.map((n) => `--${n}`).join(', ')} cannot be used ${why}`);
-}
-
-function buildConfig(a: Args, data: Dataset, seed: number): TrainConfig {
-	if (a.config !== undefined) {
-		refuse(a, MODEL_OPTIONS, 'with --config (the file holds the model, optimiser and batch size)');
-		let raw: Record<string, unknown>;
-		try {
-			raw = JSON.parse(readFileSync(a.config, 'utf8'));
-		} catch (e) {
-			const err = e as NodeJS.ErrnoException;
-			throw new UsageError(`--config ${a.config}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-		}
-		if (typeof raw !== 'object' || raw === null) throw new UsageError(`--config ${a.config}: expected a JSON object`);
-		if (raw.seed !== undefined && raw.seed !== seed)
-			throw new UsageError(`--config ${a.config} has seed ${raw.seed} but the run uses ${seed}: give --seed ${raw.seed} (it also seeds the data split)`);
-		return validateTrainConfig({ ...raw, seed });
-	}
-	const arch = choice(a.arch ?? 'mlp', 'arch', ['mlp', 'convnet'] as const);
-	if (arch === 'mlp' && a.conv !== undefined) throw new UsageError('--conv sets the conv blocks of --arch convnet');
-	const hidden =
-		a.hidden === undefined
-			? [256]
-			: a.hidden.trim() === ''
-				? []
-				: a.hidden.split(',').map((s) => number(s.trim(), 'hidden', 0, { int: true, min: 1, max: 4096 }));
-	if (arch === 'mlp' && hidden.length === 0 && a.input !== undefined && !a.input.includes(','))
-		throw new UsageError('--input sets the layers after the first, and with no hidden layers there are none (give one mode per layer to set the first)');
-	const activation = choice(a.activation ?? 'auto', 'activation', ['auto', 'relu', 'hardtanh', 'none'] as const);
-	if (a.bias && a['no-bias']) throw new UsageError('--bias and --no-bias contradict each other');
-	const model =
-		arch === 'convnet'
-			? convnetModel(a, data, hidden)
-			: mlpConfig({
-					inputSize: data.inputSize,
-					classes: data.numClasses,
-					hidden,
-					weights: modes<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
-					input: modes<InputMode>(a.input, 'input', INPUT_MODES),
-					bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
-					inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
-					activation,
-					batchnorm: !!a.batchnorm,
-					bias: a.bias ? true : a['no-bias'] ? false : undefined,
-					estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
-					swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
-				});
-	const type = choice(a.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd', 'bop'] as const);
-	const lr = number(a.lr, 'lr', 1e-3, { min: 1e-9, max: 10 });
-	const optimizer: OptimizerConfig =
-		type === 'sgd'
-			? { type, lr, momentum: number(a.momentum, 'momentum', 0.9, { min: 0, max: 0.999 }) }
-			: type === 'bop'
-				? {
-						type,
-						lr,
-						gamma: number(a['bop-gamma'], 'bop-gamma', 1e-4, { min: 1e-9, max: 1 }),
-						tau: number(a['bop-tau'], 'bop-tau', 1e-8, { min: 0, max: 1 })
-					}
-				: { type, lr };
-	return validateTrainConfig({
-		model,
-		optimizer,
-		batchSize: number(a.batch, 'batch', 64, { int: true, min: 1, max: 8192 }),
-		seed,
-		latentClip: !a['no-latent-clip']
-	});
-}
-
-/** The model of --arch convnet: conv blocks, then the dense layers of --hidden (see convnetConfig). */
-function convnetModel(a: Args, data: Dataset, hidden: number[]) {
-	if (!data.imageShape) throw new UsageError(`--arch convnet needs images; ${data.name} has none (try --dataset mnist)`);
-	refuse(a, ['activation', 'batchnorm', 'bias', 'no-bias'], 'with --arch convnet (it has batch norm after every block and layer, and no biases)');
-	const single = <T extends string>(v: string | undefined, name: string, allowed: readonly T[]): T | undefined => {
-		const m = modes<T>(v, name, allowed);
-		if (Array.isArray(m)) throw new UsageError(`--${name}: give one mode with --arch convnet (it sets every layer but the first conv)`);
-		return m;
-	};
-	return convnetConfig({
-		inputShape: [data.imageShape[0], data.imageShape[1], 1],
-		classes: data.numClasses,
-		conv: a.conv === undefined ? undefined : a.conv.split(',').map((s) => number(s.trim(), 'conv', 0, { int: true, min: 1, max: 1024 })),
-		hidden,
-		weights: single<WeightMode>(a.weights, 'weights', WEIGHT_MODES),
-		input: single<InputMode>(a.input, 'input', INPUT_MODES),
-		bases: number(a.bases, 'bases', 3, { int: true, min: 1, max: 8 }),
-		inputBases: number(a['input-bases'], 'input-bases', 3, { int: true, min: 1, max: 8 }),
-		estimator: a.estimator === undefined ? undefined : choice(a.estimator, 'estimator', ESTIMATOR_NAMES),
-		swishBeta: number(a['swish-beta'], 'swish-beta', 5, { min: 0.01, max: 100 })
-	});
 }
 
 /** Fail before a long run, not after it, when the model could not be saved. */
@@ -474,16 +217,10 @@ function main(argv: string[]): number {
 	if (a.save !== undefined) checkWritable(a.save);
 	const data = loadData(d);
 	const config = buildConfig(a, data, seed);
-	if (a.teacher === undefined && (a['kd-alpha'] !== undefined || a['kd-temperature'] !== undefined))
-		throw new UsageError('--kd-alpha and --kd-temperature set the distillation of --teacher FILE');
+	const kd = distillOptions(a);
 	const init = a.init === undefined ? null : modelFile('init', a.init, data, seed);
 	const teacher = a.teacher === undefined ? null : modelFile('teacher', a.teacher, data, seed);
-	const distill = teacher
-		? {
-				alpha: number(a['kd-alpha'], 'kd-alpha', 0.5, { min: 0, max: 1 }),
-				temperature: number(a['kd-temperature'], 'kd-temperature', 4, { min: 1e-3, max: MAX_TEMPERATURE })
-			}
-		: null;
+	const distill = teacher ? kd : null;
 	const trainer = new Trainer(config, data, {
 		histogramBins: 0,
 		init: init?.model,
