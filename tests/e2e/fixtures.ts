@@ -31,7 +31,14 @@ export const test = base.extend<{ watch: PageWatch }>({
 			page.on('response', (r) => {
 				if (r.status() >= 400) w.failed.push(`${r.url()}: HTTP ${r.status()}`);
 			});
-			page.on('requestfailed', (r) => w.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+			page.on('requestfailed', (r) => {
+				// ERR_ABORTED is a request the page gave up, not one the site failed: Chromium aborts
+				// whatever is in flight (the favicon, say) when a test navigates again, and the app's
+				// own AbortControllers cancel fetches it no longer needs. A missing file is an HTTP
+				// status above; a dead server is ERR_CONNECTION_REFUSED.
+				const why = r.failure()?.errorText ?? 'failed';
+				if (why !== 'net::ERR_ABORTED') w.failed.push(`${r.url()}: ${why}`);
+			});
 			await use(w);
 			expect(w.errors, 'console errors').toEqual([]);
 			expect(w.offsite, 'requests that left localhost').toEqual([]);
