@@ -275,3 +275,38 @@ test('a run that diverges says so, its twin keeps training, and starting again w
 	await expect(alerts).toHaveCount(0);
 	await expect(page.getByTestId('loss-float')).toHaveText(/^[0-9.]+$/);
 });
+
+test('on a 1280×800 screen the boundaries and the controls share it, and pointing at a plot reads its values', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.goto('/playground?data=moons');
+	const figure = page.locator('#trainer');
+	await figure.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+	const boundaries = figure.getByRole('img', { name: /decision boundary/ });
+	await expect(boundaries).toHaveCount(2);
+	// Both maps and the learning rate at once: a teacher moves the knob and the class sees the map change.
+	for (const el of [boundaries.first(), boundaries.last(), page.getByRole('slider', { name: 'Learning rate' })])
+		await expect(el).toBeInViewport({ ratio: 1 });
+	// Side by side, not stacked.
+	const [a, b] = [await boundaries.first().boundingBox(), await boundaries.last().boundingBox()];
+	expect(Math.abs(a!.y - b!.y)).toBeLessThan(2);
+	await waitForStep(page, 50);
+
+	// A map read under the pointer: coordinates and the probability there.
+	// (The map's axes lie over it, so the pointer goes to its corner by coordinates.)
+	await page.mouse.move(a!.x + 10, a!.y + 10);
+	await expect(figure.locator('.hover').first()).toHaveText(/^\(-0\.9\d, 0\.9\d\): P\(class 1\) = \d+(\.\d)?%$/);
+	// The loss chart: the smoothed curve in the legend, each step's value drawn faint beneath it,
+	// and the values at the step under the pointer.
+	const loss = figure.locator('.linechart').filter({ has: page.getByRole('img', { name: /Training loss per step, smoothed/ }) });
+	await expect(loss.locator('path[stroke-opacity="0.3"]')).toHaveCount(2);
+	await expect(loss.getByRole('list')).toHaveAccessibleName(/latest values/);
+	await loss.getByRole('img').hover({ position: { x: 80, y: 100 } });
+	await expect(loss.getByRole('list')).toHaveAccessibleName(/values at step [\d,]+/);
+	await expect(loss.locator('.at')).toHaveText(/^at step [\d,]+$/);
+	await page.mouse.move(0, 0);
+	await expect(loss.getByRole('list')).toHaveAccessibleName(/latest values/);
+	// Accuracy axes speak in percent, as the readouts do.
+	const acc = figure.getByRole('img', { name: /^Test accuracy/ }).locator('..');
+	await expect(acc.locator('text').filter({ hasText: '100%' })).toHaveCount(1);
+	await snap(page, 'playground-one-screen-1280x800');
+});

@@ -91,6 +91,15 @@ test('at phone width no page overflows sideways, and every box that scrolls show
 				if (box.width === 0 || (box.right <= innerWidth + 1 && box.left >= -1)) continue;
 				if (!el.closest('.scroll-x')) out.push(`${name(el)} is cut off (${Math.round(box.left)}–${Math.round(box.right)} px)`);
 			}
+			// A chart's tick and axis labels inside its own box: charts clip their paint (contain), so
+			// a label past the edge is cut.
+			for (const t of document.querySelectorAll<SVGTextElement>('main svg text')) {
+				const b = t.getBoundingClientRect(),
+					s = t.closest('svg')!.getBoundingClientRect();
+				const over = Math.max(s.left - b.left, b.right - s.right, s.top - b.top, b.bottom - s.bottom);
+				if (b.width > 0 && over > 1)
+					out.push(`the label "${t.textContent}" of ${name(t.closest('svg')!.parentElement!)} sticks out ${Math.round(over)} px`);
+			}
 			return out;
 		});
 		expect(problems, route.path).toEqual([]);

@@ -13,6 +13,11 @@ export interface LineSeries {
 	xs?: ArrayLike<number>;
 	/** Force a dashed (true) or solid (false) line; by default each series gets its own pattern. */
 	dash?: boolean;
+	/**
+	 * Drawn thin and pale in the colour of the next series, and left out of the legend and the
+	 * chart's description: the raw curve under its smoothed one, which follows it.
+	 */
+	faint?: boolean;
 }
 
 /** A labelled data point drawn over a Heatmap, in data coordinates. */
