@@ -4,6 +4,7 @@
  * keeps going. An unknown address gets the notebook's own not-found page.
  */
 import { expect, readNumber, test } from './fixtures';
+import { DEV_ONLY } from './routes';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -47,5 +48,16 @@ test('an unknown address gets a styled not-found page with the lessons', async (
 	await expect(page.getByRole('link', { name: 'XNOR and popcount' })).toBeVisible();
 	// The 404 itself is the point of this test.
 	watch.failed = watch.failed.filter((f) => !f.includes('/no-such-lesson'));
+	watch.errors = watch.errors.filter((e) => !e.includes('status of 404'));
+});
+
+test('the developer pages are not part of the built site', async ({ page, watch }) => {
+	for (const path of DEV_ONLY) {
+		const response = await page.goto(path);
+		expect(response?.status(), path).toBe(404);
+		await expect(page.locator('h1')).toHaveText('There is no page here');
+	}
+	// The 404s are the point of this test.
+	watch.failed = watch.failed.filter((f) => !DEV_ONLY.some((p) => f.includes(p)));
 	watch.errors = watch.errors.filter((e) => !e.includes('status of 404'));
 });

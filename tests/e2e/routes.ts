@@ -7,7 +7,8 @@ export const ROUTES = [
 	{ name: 'ste', path: '/ste', heading: 'Straight-through gradients' },
 	{ name: 'multibase', path: '/multibase', heading: 'Multi-base approximation' },
 	{ name: 'catch', path: '/catch', heading: 'The catch' },
-	{ name: 'playground', path: '/playground', heading: 'Playground' },
-	{ name: 'notebook-demo', path: '/notebook-demo', heading: 'Notebook parts' },
-	{ name: 'viz-demo', path: '/viz-demo', heading: '' }
+	{ name: 'playground', path: '/playground', heading: 'Playground' }
 ];
+
+/** Developer pages `npm run dev` serves and the built site leaves out. */
+export const DEV_ONLY = ['/notebook-demo', '/viz-demo'];
