@@ -105,3 +105,30 @@ test('at phone width no page overflows sideways, and every box that scrolls show
 		expect(problems, route.path).toEqual([]);
 	}
 });
+
+test.describe('on a touch screen', () => {
+	test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+	test('every control is at least 44 px tall, a box with its label', async ({ page }) => {
+		for (const route of ROUTES) {
+			await page.goto(route.path);
+			await page.waitForLoadState('networkidle');
+			const small = await page.evaluate(() => {
+				const out: string[] = [];
+				for (const el of document.querySelectorAll<HTMLElement>('main button, main select, main input, main summary, header button, header summary')) {
+					const box = el.getBoundingClientRect();
+					if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+					const input = el as HTMLInputElement;
+					// A checkbox's target is the box with its label.
+					const target = input.type === 'checkbox' || input.type === 'radio' ? (el.closest('label') ?? input.labels?.[0] ?? el) : el;
+					const t = target.getBoundingClientRect();
+					if (t.height < 43.5 || t.width < 24)
+						out.push(
+							`${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(t.width)}×${Math.round(t.height)}`
+						);
+				}
+				return [...new Set(out)];
+			});
+			expect(small, route.path).toEqual([]);
+		}
+	});
+});
