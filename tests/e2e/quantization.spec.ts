@@ -119,7 +119,7 @@ test('no main-thread long task while the network trains and is measured at every
 	});
 	await withoutLongTasks(async () => {
 		await page.goto('/quantization');
-		await page.locator('figure').nth(2).scrollIntoViewIfNeeded();
+		await figure(page).scrollIntoViewIfNeeded();
 		await expect.poll(() => num(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(20);
 		const startEval = await num(page, 'eval-step');
 		const longTasks = await page.evaluate(async () => {
