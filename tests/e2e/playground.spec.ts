@@ -310,3 +310,26 @@ test('on a 1280×800 screen the boundaries and the controls share it, and pointi
 	await expect(acc.locator('text').filter({ hasText: '100%' })).toHaveCount(1);
 	await snap(page, 'playground-one-screen-1280x800');
 });
+
+test('the digits train as a binary ConvNet beside its float twin, with its packed size', async ({ page }) => {
+	await page.goto('/playground?data=mnist&arch=convnet&conv=4,8&hidden=32');
+	const figure = page.locator('#trainer');
+	await expect(figure.getByRole('group', { name: 'ConvNet' })).toContainText('conv 1→4 3×3 (float) · pool · conv →8 3×3 · pool · dense →32 · →10');
+	// The dense layers' letters do not apply to it, so fitting them to one dense layer is not a notice.
+	await expect(page.getByRole('status').filter({ hasText: 'weights:' })).toHaveCount(0);
+	await waitForStep(page, 30);
+	// Both networks measured on the test digits, and the binary one well above chance.
+	await expect.poll(() => num(page, 'test-acc-binary'), { timeout: 90_000 }).toBeGreaterThan(30);
+	await expect.poll(() => num(page, 'test-acc-float'), { timeout: 90_000 }).toBeGreaterThan(30);
+	// The conv layers are the binary network's: their packed bytes are counted.
+	await expect(page.getByTestId('model-size')).toContainText(/packed 32 to a word they take/);
+	// Changing the weights after the first conv retrains from step 0 and writes the URL.
+	await figure.getByLabel('Weights after the first conv').selectOption('s');
+	await expect.poll(() => new URL(page.url()).searchParams.get('cw')).toBe('s');
+	await snap(page, 'playground-convnet');
+	// On a 2-D set the choice does not apply: the dense network trains, and a link that asks for both says so.
+	await page.goto('/playground?data=moons&arch=convnet');
+	await expect(page.getByRole('status').filter({ hasText: 'a ConvNet needs images' })).toBeVisible();
+	await expect(figure.getByLabel('Network type')).toHaveCount(0);
+	await waitForStep(page, 20);
+});

@@ -3,7 +3,19 @@
  * same run) and the run it asks the worker for — the binary network as configured,
  * and its float twin on the same data and seed.
  */
-import { ESTIMATOR_NAMES, SYNTHETIC_NAMES, mlpConfig, type InputMode, type MlpSpec, type SyntheticName, type WeightMode } from '$lib/engine';
+import {
+	ESTIMATOR_NAMES,
+	SYNTHETIC_NAMES,
+	convnetConfig,
+	convnetFloatTwin,
+	mlpConfig,
+	type ConvNetSpec,
+	type InputMode,
+	type MlpSpec,
+	type ModelConfig,
+	type SyntheticName,
+	type WeightMode
+} from '$lib/engine';
 import type { FieldSpec } from '$lib/notebook';
 import type { DataSpec, RunOptions } from '$lib/worker/protocol';
 import type { RunRequest } from '$lib/worker/client.svelte';
@@ -18,6 +30,11 @@ export const WEIGHT_LETTERS: Record<string, WeightMode> = { f: 'float', b: 'bina
 export const INPUT_LETTERS: Record<string, InputMode> = { f: 'float', s: 'sign', m: 'multibase' };
 
 export const MAX_HIDDEN_LAYERS = 4;
+/**
+ * The ConvNet's conv blocks (filters of the first and second 3×3 conv), smallest first: the
+ * README's 32, 64 trains at a few steps a second in a browser, the smaller ones faster.
+ */
+export const CONV_PRESETS = ['4,8', '8,16', '16,32', '32,64'] as const;
 export const WIDTHS = [4, 8, 16, 32, 64, 128, 256] as const;
 
 export const FIELDS = [
@@ -32,7 +49,13 @@ export const FIELDS = [
 	{ name: 'estimator', type: 'enum', default: 'approxsign', options: ESTIMATOR_NAMES },
 	{ name: 'optimizer', type: 'enum', default: 'adam', options: ['adam', 'sgd', 'bop'] },
 	{ name: 'lr', type: 'float', default: 0.01, min: 1e-5, max: 10 },
-	{ name: 'batch', type: 'int', default: 32, min: 2, max: 512 }
+	{ name: 'batch', type: 'int', default: 32, min: 2, max: 512 },
+	// The digits can also train a ConvNet: its conv blocks, and the weight and input mode of
+	// every layer after the first conv (one letter each, as in weights and inputs).
+	{ name: 'arch', type: 'enum', default: 'mlp', options: ['mlp', 'convnet'] },
+	{ name: 'conv', type: 'enum', default: '8,16', options: CONV_PRESETS },
+	{ name: 'cw', type: 'enum', default: 'b', options: Object.keys(WEIGHT_LETTERS) },
+	{ name: 'ci', type: 'enum', default: 's', options: Object.keys(INPUT_LETTERS) }
 ] as const satisfies readonly FieldSpec[];
 
 export interface PlaygroundValues {
@@ -48,6 +71,10 @@ export interface PlaygroundValues {
 	optimizer: string;
 	lr: number;
 	batch: number;
+	arch: string;
+	conv: string;
+	cw: string;
+	ci: string;
 	seed: number;
 }
 
@@ -138,16 +165,49 @@ export function mlpSpec(v: PlaygroundValues): MlpSpec {
 	};
 }
 
+/**
+ * The ConvNet of these values (arch 'convnet', digits only): float conv 1→c1, then binary (or
+ * whatever cw and ci say) conv c1→c2 and at most one dense hidden layer (hidden[0]), batch
+ * norm throughout.
+ * @throws Error when the data are not images
+ */
+export function convnetSpec(v: PlaygroundValues): ConvNetSpec {
+	if (v.data !== 'mnist') throw new Error(`A ConvNet needs images: choose the digits (MNIST) as data, or the multi-layer network for ${v.data}.`);
+	return {
+		inputShape: [28, 28, 1],
+		classes: 10,
+		conv: v.conv.split(',').map(Number),
+		// One dense hidden layer at most (the first of `hidden`): the ConvNet's controls set one width.
+		hidden: v.hidden.slice(0, 1),
+		weights: WEIGHT_LETTERS[v.cw] ?? 'binary',
+		input: INPUT_LETTERS[v.ci] ?? 'sign',
+		bases: v.bases,
+		inputBases: v.inputBases,
+		estimator: v.estimator as ConvNetSpec['estimator']
+	};
+}
+
+/** The two networks of a run: the configured one and its float twin, as engine configs. */
+function models(v: PlaygroundValues): { binary: ModelConfig; twin: ModelConfig } {
+	// Only the digits are images: on a 2-D set the dense network trains whatever arch says.
+	if (v.arch === 'convnet' && v.data === 'mnist') {
+		const spec = convnetSpec(v);
+		return { binary: convnetConfig(spec), twin: convnetConfig(convnetFloatTwin(spec)) };
+	}
+	const spec = mlpSpec(v);
+	return { binary: mlpConfig(spec), twin: mlpConfig(floatTwin(spec)) };
+}
+
 /** The worker run for these values: the configured network and its float twin, same data and seed. */
 export function runRequest(v: PlaygroundValues, mnistUrl: string): RunRequest {
-	const spec = mlpSpec(v);
+	const nets = models(v);
 	const optimizer =
 		v.optimizer === 'sgd'
 			? ({ type: 'sgd', lr: v.lr, momentum: 0.9 } as const)
 			: v.optimizer === 'bop'
 				? ({ type: 'bop', lr: v.lr } as const)
 				: ({ type: 'adam', lr: v.lr } as const);
-	const train = (s: MlpSpec, opt = optimizer) => ({ model: mlpConfig(s), optimizer: opt, batchSize: v.batch, seed: v.seed });
+	const train = (model: ModelConfig, opt = optimizer) => ({ model, optimizer: opt, batchSize: v.batch, seed: v.seed });
 	// The twin has no binary weights for Bop to flip: it trains with Adam at the same rate.
 	const twinOptimizer = optimizer.type === 'bop' ? ({ type: 'adam', lr: v.lr } as const) : optimizer;
 	const data: DataSpec =
@@ -157,7 +217,8 @@ export function runRequest(v: PlaygroundValues, mnistUrl: string): RunRequest {
 	const options: RunOptions = {
 		boundaryResolution: 48,
 		histogramBins: 32,
-		evalEvery: v.data === 'mnist' ? 25 : 50,
+		// A ConvNet's test pass costs as much as many of its steps: measured less often.
+		evalEvery: v.arch === 'convnet' && v.data === 'mnist' ? 100 : v.data === 'mnist' ? 25 : 50,
 		samples: 12,
 		autoplay: true,
 		maxSteps: 20_000
@@ -165,8 +226,8 @@ export function runRequest(v: PlaygroundValues, mnistUrl: string): RunRequest {
 	return {
 		data,
 		models: [
-			{ id: 'binary', label: 'Binary network', config: train(spec) },
-			{ id: 'float', label: 'Float twin', config: train(floatTwin(spec), twinOptimizer) }
+			{ id: 'binary', label: 'Binary network', config: train(nets.binary) },
+			{ id: 'float', label: 'Float twin', config: train(nets.twin, twinOptimizer) }
 		],
 		options
 	};
