@@ -62,6 +62,11 @@ export const OPTIONS = {
 	'kd-temperature': { type: 'string' },
 	save: { type: 'string' },
 	load: { type: 'string' },
+	attack: { type: 'string' },
+	eps: { type: 'string' },
+	'attack-steps': { type: 'string' },
+	'attack-examples': { type: 'string' },
+	source: { type: 'string' },
 	json: { type: 'boolean' },
 	quiet: { type: 'boolean' },
 	help: { type: 'boolean', short: 'h' }
@@ -291,5 +296,41 @@ export function distillOptions(a: Args): { alpha: number; temperature: number } 
 	return {
 		alpha: number(a['kd-alpha'], 'kd-alpha', 0.5, { min: 0, max: 1 }),
 		temperature: number(a['kd-temperature'], 'kd-temperature', 4, { min: 1e-3, max: MAX_TEMPERATURE })
+	};
+}
+
+export const ATTACKS = ['fgsm', 'pgd', 'spsa', 'noise', 'transfer'] as const;
+
+/** What --attack asks of a loaded model: the attack, its budgets, steps, examples and (transfer) source file. */
+export interface AttackOptions {
+	attack: (typeof ATTACKS)[number];
+	eps: number[];
+	steps: number;
+	examples: number;
+	source: string | null;
+}
+
+/**
+ * The attack options, or null when --attack is absent (then none of its options may be
+ * given). --eps is a comma list of L∞ budgets on the [0, 1] pixel scale (default
+ * 0,0.05,0.1,0.15,0.2,0.3); --attack transfer crafts PGD examples on --source FILE.
+ */
+export function attackOptions(a: Args): AttackOptions | null {
+	if (a.attack === undefined) {
+		refuse(a, ['eps', 'attack-steps', 'attack-examples', 'source'], 'without --attack');
+		return null;
+	}
+	if (a.load === undefined) throw new UsageError('--attack tests a saved model: give it with --load FILE');
+	const attack = choice(a.attack, 'attack', ATTACKS);
+	const eps = (a.eps ?? '0,0.05,0.1,0.15,0.2,0.3').split(',').map((s) => number(s.trim(), 'eps', 0, { min: 0, max: 1 }));
+	if (attack === 'transfer' && a.source === undefined)
+		throw new UsageError('--attack transfer crafts its examples on another model: give it with --source FILE');
+	if (attack !== 'transfer' && a.source !== undefined) throw new UsageError('--source is the model a transfer attack crafts on: give --attack transfer');
+	return {
+		attack,
+		eps,
+		steps: number(a['attack-steps'], 'attack-steps', attack === 'spsa' ? 20 : 10, { int: true, min: 1, max: 1000 }),
+		examples: number(a['attack-examples'], 'attack-examples', 500, { int: true, min: 1, max: 100_000 }),
+		source: a.source ?? null
 	};
 }

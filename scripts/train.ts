@@ -16,12 +16,20 @@ import {
 	evaluateModel,
 	exportModel,
 	UnsaveableModelError,
+	DIGIT_RANGE,
+	accuracyOn,
+	createRng,
+	fgsm,
+	pgd,
+	signNoise,
+	spsa,
 	gemmBackend,
 	importModel,
 	makeSynthetic,
 	mnistDataset,
 	type Dataset,
 	type LoadedModel,
+	type Model,
 	type SyntheticName
 } from '../src/lib/engine';
 import { loadMnistBytes } from './load-mnist';
@@ -35,6 +43,8 @@ import {
 	number,
 	parseOptions as parse,
 	refuse,
+	attackOptions,
+	type AttackOptions,
 	type DataChoice
 } from './train-options';
 
@@ -90,6 +100,14 @@ Learning from a trained network (model files written by --save or the notebook's
 Files and output
   --save FILE           write the trained model as a packed model file
   --load FILE           evaluate a saved model file on the test split instead of training
+
+Attacks (with --load: accuracy under an L-infinity budget, one figure per budget)
+  --attack NAME         fgsm | pgd | spsa (gradient-free) | noise (random signs) |
+                        transfer (PGD crafted on --source FILE)
+  --eps LIST            budgets on the 0..1 pixel scale (default 0,0.05,0.1,0.15,0.2,0.3)
+  --attack-steps N      steps of pgd, spsa and transfer (default 10; spsa 20)
+  --attack-examples N   test examples attacked (default 500)
+  --source FILE         the model a transfer attack crafts its examples on
   --json                print one JSON object as the last line of stdout
   --quiet               no progress on stderr
   --help                this text
@@ -156,6 +174,42 @@ function modelFile(flag: string, file: string, data: Dataset, seed: number): Loa
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/**
+ * Test accuracy of `model` under the attack at each budget, on the first `examples` test
+ * examples in chunks of 100. Digits stay in their pixel range ({@link DIGIT_RANGE}), with ε
+ * on the 0..1 pixel scale; the 2-D sets have no such range and take ε as it is. transfer: PGD crafted on `source`, evaluated on `model`.
+ */
+function attackAccuracy(model: Model, source: Model | null, data: Dataset, o: AttackOptions, log: (s: string) => void): number[] {
+	const n = Math.min(o.examples, data.nTest),
+		D = data.inputSize;
+	// Budgets are given on the 0..1 pixel scale; the digits' features span [-1, 1] (twice as wide).
+	const range = data.imageShape ? DIGIT_RANGE : { lo: -Infinity, hi: Infinity };
+	const unit = data.imageShape ? DIGIT_RANGE.hi - DIGIT_RANGE.lo : 1;
+	const rng = createRng(1);
+	return o.eps.map((eps) => {
+		let correct = 0;
+		for (let s = 0; s < n; s += 100) {
+			const B = Math.min(100, n - s);
+			const x = data.testX.subarray(s * D, (s + B) * D),
+				y = data.testY.subarray(s, s + B);
+			const budget = { eps: eps * unit, ...range };
+			const adv =
+				o.attack === 'fgsm'
+					? fgsm(model, x, y, B, budget)
+					: o.attack === 'pgd'
+						? pgd(model, x, y, B, budget, { steps: o.steps, rng })
+						: o.attack === 'spsa'
+							? spsa(model, x, y, B, budget, { steps: o.steps, rng })
+							: o.attack === 'noise'
+								? signNoise(x, B, D, budget, rng)
+								: pgd(source!, x, y, B, budget, { steps: o.steps, rng });
+			correct += accuracyOn(model, adv, y, B) * B;
+		}
+		log(`${o.attack} at eps ${eps}: accuracy ${pct(correct / n)} on ${n} test examples`);
+		return correct / n;
+	});
+}
+
 function main(argv: string[]): number {
 	const a = parse(argv);
 	if (a.help) {
@@ -166,6 +220,7 @@ function main(argv: string[]): number {
 		if (!a.quiet) process.stderr.write(s + '\n');
 	};
 	const t0 = performance.now();
+	const attack = attackOptions(a);
 
 	if (a.load !== undefined) {
 		refuse(a, TRAINING_ONLY, 'with --load (it evaluates a saved model)');
@@ -207,6 +262,19 @@ function main(argv: string[]): number {
 			meta,
 			wallSeconds: (performance.now() - t0) / 1000
 		};
+		if (attack) {
+			const source = attack.source === null ? null : modelFile('source', attack.source, data, d.seed).model;
+			const accuracy = attackAccuracy(model, source, data, attack, log);
+			Object.assign(result, {
+				attack: attack.attack,
+				source: attack.source,
+				examples: Math.min(attack.examples, data.nTest),
+				steps: attack.steps,
+				eps: attack.eps,
+				accuracy
+			});
+			result.wallSeconds = (performance.now() - t0) / 1000;
+		}
 		if (a.json) process.stdout.write(JSON.stringify(result) + '\n');
 		return 0;
 	}

@@ -65,6 +65,46 @@ describe('npm run train', () => {
 		expect(lastJson(l.stdout).testAccuracy).toBe(trained.testAccuracy);
 	});
 
+	it('attacks a saved model under each budget, white-box, gradient-free and transferred, and refuses an attack it cannot run', () => {
+		const binary = join(dir, 'attack-b.bwnn'),
+			float = join(dir, 'attack-f.bwnn');
+		expect(train([...small, '--save', binary]).code).toBe(0);
+		expect(train(['--dataset', 'moons', '--hidden', '16,16', '--lr', '1e-2', '--epochs', '3', '--seed', '7', '--save', float]).code).toBe(0);
+		const attack = (args: string[]) => {
+			const r = train(['--load', binary, '--eps', '0,0.1,0.3', '--attack-examples', '100', '--json', ...args]);
+			expect(r.code, r.stderr).toBe(0);
+			return lastJson(r.stdout);
+		};
+		const clean = lastJson(train(['--load', binary, '--json']).stdout).testAccuracy;
+		for (const [name, extra] of [
+			['fgsm', []],
+			['pgd', ['--attack-steps', '5']],
+			['spsa', ['--attack-steps', '3']],
+			['noise', []],
+			['transfer', ['--source', float]]
+		] as const) {
+			const j = attack(['--attack', name, ...extra]);
+			expect(j).toMatchObject({ attack: name, eps: [0, 0.1, 0.3], examples: 100 });
+			expect(j.accuracy).toHaveLength(3);
+			// ε = 0 changes nothing (the moons set has 200 test points: the first 100 are attacked).
+			if (name !== 'noise') expect(Math.abs(j.accuracy[0] - clean)).toBeLessThan(0.2);
+			expect(j.accuracy[2]).toBeLessThanOrEqual(j.accuracy[0]);
+		}
+		// White-box PGD finds more than random signs of the same size.
+		expect(attack(['--attack', 'pgd']).accuracy[2]).toBeLessThan(attack(['--attack', 'noise']).accuracy[2]);
+		const refused = (args: string[], message: RegExp) => {
+			const r = train(args);
+			expect(r.code).toBe(2);
+			expect(r.stderr).toMatch(message);
+		};
+		refused(['--attack', 'fgsm'], /--attack tests a saved model: give it with --load FILE/);
+		refused(['--load', binary, '--attack', 'transfer'], /--source FILE/);
+		refused(['--load', binary, '--attack', 'fgsm', '--source', float], /--source is the model a transfer attack crafts on/);
+		refused(['--load', binary, '--attack', 'cw'], /--attack must be one of fgsm, pgd, spsa, noise, transfer/);
+		refused(['--load', binary, '--attack', 'fgsm', '--eps', '0.1,2'], /--eps must be from 0 to 1, got 2/);
+		refused(['--load', binary, '--eps', '0.1'], /--eps cannot be used without --attack/);
+	});
+
 	it('trains a ConvNet from a --config file (conv, pool, flatten; scaled weights with the K map) and loads its packed file', () => {
 		const config = join(dir, 'conv.json'),
 			file = join(dir, 'conv.bwnn');

@@ -12,7 +12,7 @@ const DIGITS: DataShape = { name: 'mnist', inputSize: 784, numClasses: 10, image
 const MOONS: DataShape = { name: 'moons', inputSize: 2, numClasses: 2, imageShape: undefined };
 
 /** Every option but the ones that name files (their reading is the trainer's, tested in cli.test.ts). */
-const FILES = ['config', 'init', 'teacher', 'save', 'load'];
+const FILES = ['config', 'init', 'teacher', 'save', 'load', 'source'];
 const STRING_OPTIONS = Object.entries(OPTIONS)
 	.filter(([name, o]) => o.type === 'string' && !FILES.includes(name))
 	.map(([name]) => name);

@@ -15,6 +15,7 @@ export * from './mlp';
 export * from './model';
 export * from './loss';
 export * from './distill';
+export * from './attack';
 export * from './init';
 export * from './optim';
 export * from './train';

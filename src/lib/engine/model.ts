@@ -92,6 +92,20 @@ export class Model {
 		for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, batch, i > 0);
 	}
 
+	/**
+	 * dL/dx for the model's input, x: [batch, inputSize], given dL/dlogits after a forward of
+	 * the same batch (inference mode with `keepForBackward`, or training mode): every layer's
+	 * backward in turn, the first one's dx included. Through a sign the gradient is the
+	 * estimator's (the straight-through estimator, as in training). Overwrites the
+	 * parameters' gradients on the way. Returns a fresh [batch, inputSize] array.
+	 */
+	backwardToInput(dLogits: Float32Array, batch: number): Float32Array {
+		let g: Float32Array | null = dLogits;
+		for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, batch, true);
+		if (!g) throw new Error('unreachable: every layer returns dx when asked');
+		return g.slice(0, batch * this.inputSize);
+	}
+
 	/** Latent weights changed: drop derived caches (packed bases, scales). */
 	invalidate(): void {
 		for (const l of this.layers) l.invalidate();

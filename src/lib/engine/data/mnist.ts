@@ -101,6 +101,12 @@ export interface MnistOptions {
 	testSize?: number;
 }
 
+/**
+ * The digits' feature range: grey level x becomes x / 255 * 2 - 1. An attack's budget ε on
+ * the usual 0..1 pixel scale is 2ε in these units, clipped to [lo, hi].
+ */
+export const DIGIT_RANGE = { lo: -1, hi: 1 } as const;
+
 /** x / 255 * 2 - 1 for each grey level x, so 0 -> -1 and 255 -> +1 exactly. */
 const LEVELS = (() => {
 	const t = new Float32Array(256);

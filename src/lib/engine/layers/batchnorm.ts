@@ -62,6 +62,9 @@ export class BatchNorm implements Layer {
 		this.var = new Float64Array(f);
 	}
 
+	/** The last forward that kept xhat was in inference mode (running statistics). */
+	private lastInference = false;
+
 	invalidate(): void {}
 
 	/**
@@ -77,15 +80,30 @@ export class BatchNorm implements Layer {
 			b = this.beta.value;
 		const mean = (this.acc1 = reuse64(this.acc1, f)),
 			inv = (this.acc2 = reuse64(this.acc2, f));
-		this.lastBatch = 0; // until a training forward sets it: backward needs one
+		this.lastBatch = 0; // until a forward that keeps xhat sets it: backward needs one
 		if (!opts.training) {
 			for (let j = 0; j < f; j++) {
 				inv[j] = 1 / Math.sqrt(this.runningVar[j] + this.epsilon);
 				mean[j] = this.runningMean[j];
 			}
+			if (opts.keepForBackward) {
+				// An attack's gradient through the layer as it infers: xhat and the running scale kept.
+				const xhat = (this.xhat = reuse(this.xhat, batch * f));
+				for (let j = 0; j < f; j++) this.invStd[j] = inv[j];
+				for (let r = 0, o = 0; r < batch; r++, o += f)
+					for (let j = 0; j < f; j++) {
+						const h = (x[o + j] - mean[j]) * inv[j];
+						xhat[o + j] = h;
+						y[o + j] = g[j] * h + b[j];
+					}
+				this.lastBatch = batch;
+				this.lastInference = true;
+				return y;
+			}
 			for (let r = 0, o = 0; r < batch; r++, o += f) for (let j = 0; j < f; j++) y[o + j] = g[j] * ((x[o + j] - mean[j]) * inv[j]) + b[j];
 			return y;
 		}
+		this.lastInference = false;
 		// One example has no spread: every output would be beta and no gradient would flow.
 		if (batch < 2) throw new RangeError(`${this.name}: batch norm needs at least 2 examples per training batch, got ${batch}`);
 		const xhat = (this.xhat = reuse(this.xhat, batch * f));
@@ -127,7 +145,11 @@ export class BatchNorm implements Layer {
 		for (let j = 0; j < f; j++) {
 			gb[j] = sdy[j];
 			gg[j] = sdyx[j];
-			if (dx) {
+			if (dx && this.lastInference) {
+				// Running statistics are constants of the input: dx = gamma dy / sqrt(runningVar + eps).
+				const k = g[j] * this.invStd[j];
+				for (let r = 0; r < batch; r++) dx[r * f + j] = k * dy[r * f + j];
+			} else if (dx) {
 				// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
 				const k = (g[j] * this.invStd[j]) / batch;
 				for (let r = 0; r < batch; r++) dx[r * f + j] = k * (batch * dy[r * f + j] - sdy[j] - xhat[r * f + j] * sdyx[j]);

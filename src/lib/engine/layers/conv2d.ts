@@ -89,7 +89,6 @@ export class Conv2D implements Layer {
 	private dxe: Float32Array | null = null;
 	private dx: Float32Array | null = null;
 	private lastBatch = 0;
-	private lastTraining = false;
 
 	/**
 	 * @param inShape [H, W, C] of the input maps
@@ -180,7 +179,6 @@ export class Conv2D implements Layer {
 		const p = this.prepareWeights();
 		this.x = x;
 		this.lastBatch = batch;
-		this.lastTraining = opts.training;
 
 		let xe = x;
 		if (this.inputMode === 'sign') {
@@ -294,8 +292,8 @@ export class Conv2D implements Layer {
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
-		if (!this.x || !this.xe || batch !== this.lastBatch || !this.lastTraining)
-			throw new Error(`${this.name}: backward needs a training-mode forward of the same batch first`);
+		// After an inference forward too (an attack's dL/dx): the forward keeps x, f(x) and K either way.
+		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
 		const g = this.geometry,
 			F = this.filters,
 			P = g.oh * g.ow,

@@ -68,7 +68,6 @@ export class Dense implements Layer {
 	private dxe: Float32Array | null = null;
 	private dwe: Float32Array | null = null;
 	private lastBatch = 0;
-	private lastTraining = false;
 
 	constructor(
 		readonly name: string,
@@ -180,7 +179,6 @@ export class Dense implements Layer {
 		const p = this.prepareWeights();
 		this.x = x;
 		this.lastBatch = batch;
-		this.lastTraining = opts.training;
 		const wpr = wordsFor(n);
 		if (packed) {
 			// Each input base is packed once per forward pass, not once per weight base.
@@ -240,8 +238,8 @@ export class Dense implements Layer {
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
-		if (!this.x || !this.xe || batch !== this.lastBatch || !this.lastTraining)
-			throw new Error(`${this.name}: backward needs a training-mode forward of the same batch first`);
+		// After an inference forward too: an attack's dL/dx goes back through the layer as it infers.
+		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
 		const n = this.inSize,
 			out = this.outSize;
 		const p = this.prepareWeights();

@@ -42,6 +42,13 @@ export interface ForwardOptions {
 	 * forward is faster and gives the same numbers); false gives the float simulation.
 	 */
 	packed?: boolean;
+	/**
+	 * In inference mode, keep what backward needs, so dL/dx can go back through the model as
+	 * it infers (running statistics in batch norm): the input gradient of an attack. Dense
+	 * and activation layers always keep it; batch norm only when asked, since evaluation
+	 * would pay for it otherwise.
+	 */
+	keepForBackward?: boolean;
 }
 
 export interface Layer {
@@ -53,7 +60,8 @@ export interface Layer {
 	/** x: [batch, inSize] -> [batch, outSize]. */
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array;
 	/**
-	 * dy: [batch, outSize], for the batch of the last training forward. Fills each param's
+	 * dy: [batch, outSize], for the batch of the last training forward (or inference forward
+	 * with `keepForBackward`). Fills each param's
 	 * `grad` (overwriting) and returns dL/dx [batch, inSize], or null when `needDx` is false.
 	 */
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null;
