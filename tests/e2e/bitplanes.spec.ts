@@ -21,6 +21,10 @@ test('toggling planes changes the rebuilt image and its error', async ({ page })
 	await expect(page.getByTestId('plane-mse')).toHaveText(/^[0-9.]+$/, { timeout: 60_000 });
 	await expect(page.getByTestId('planes-kept')).toHaveText('7, 6, 5, 4');
 	const mse4 = await num(page, 'plane-mse');
+	// The error curve's legend reads the chosen k, the same number as the readout (not the curve's last point).
+	const legend = page.getByRole('list', { name: /Mean squared error when keeping the top k planes/ });
+	await expect(legend.getByRole('listitem').filter({ hasText: 'top 4' })).toHaveText(new RegExp(`top 4\\s*${mse4.toFixed(1)}`));
+	await expect(legend.getByRole('listitem').filter({ hasText: 'MSE, top k planes' })).toHaveText(/^\s*MSE, top k planes\s*$/);
 	const image4 = await rebuiltPixels(page);
 
 	// Dropping the top plane: a much larger error and a different image, written to the URL.

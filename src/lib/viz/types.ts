@@ -18,6 +18,12 @@ export interface LineSeries {
 	 * chart's description: the raw curve under its smoothed one, which follows it.
 	 */
 	faint?: boolean;
+	/**
+	 * false: a curve over a fixed range (error against k, say), whose last point is not "the
+	 * latest" of anything: the legend names it without a value and its end gets no dot. Give
+	 * the point that matters its own one-point series.
+	 */
+	latest?: boolean;
 }
 
 /** A labelled data point drawn over a Heatmap, in data coordinates. */
