@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+	ATTACK_NAMES,
 	ESTIMATOR_NAMES,
 	INPUT_MODES,
 	MAX_TEMPERATURE,
@@ -16,6 +17,7 @@ import {
 	convnetConfig,
 	mlpConfig,
 	validateTrainConfig,
+	type AttackName,
 	type Dataset,
 	type InputMode,
 	type OptimizerConfig,
@@ -299,11 +301,9 @@ export function distillOptions(a: Args): { alpha: number; temperature: number } 
 	};
 }
 
-export const ATTACKS = ['fgsm', 'pgd', 'spsa', 'noise', 'transfer'] as const;
-
 /** What --attack asks of a loaded model: the attack, its budgets, steps, examples and (transfer) source file. */
 export interface AttackOptions {
-	attack: (typeof ATTACKS)[number];
+	attack: AttackName;
 	eps: number[];
 	steps: number;
 	examples: number;
@@ -321,7 +321,7 @@ export function attackOptions(a: Args): AttackOptions | null {
 		return null;
 	}
 	if (a.load === undefined) throw new UsageError('--attack tests a saved model: give it with --load FILE');
-	const attack = choice(a.attack, 'attack', ATTACKS);
+	const attack = choice(a.attack, 'attack', ATTACK_NAMES);
 	const eps = (a.eps ?? '0,0.05,0.1,0.15,0.2,0.3').split(',').map((s) => number(s.trim(), 'eps', 0, { min: 0, max: 1 }));
 	if (attack === 'transfer' && a.source === undefined)
 		throw new UsageError('--attack transfer crafts its examples on another model: give it with --source FILE');

@@ -16,13 +16,7 @@ import {
 	evaluateModel,
 	exportModel,
 	UnsaveableModelError,
-	DIGIT_RANGE,
-	accuracyOn,
-	createRng,
-	fgsm,
-	pgd,
-	signNoise,
-	spsa,
+	AttackEvaluation,
 	gemmBackend,
 	importModel,
 	makeSynthetic,
@@ -174,40 +168,11 @@ function modelFile(flag: string, file: string, data: Dataset, seed: number): Loa
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/**
- * Test accuracy of `model` under the attack at each budget, on the first `examples` test
- * examples in chunks of 100. Digits stay in their pixel range ({@link DIGIT_RANGE}), with ε
- * on the 0..1 pixel scale; the 2-D sets have no such range and take ε as it is. transfer: PGD crafted on `source`, evaluated on `model`.
- */
+/** Test accuracy of `model` under the attack at each budget (transfer: crafted on `source`), logged as it goes. */
 function attackAccuracy(model: Model, source: Model | null, data: Dataset, o: AttackOptions, log: (s: string) => void): number[] {
-	const n = Math.min(o.examples, data.nTest),
-		D = data.inputSize;
-	// Budgets are given on the 0..1 pixel scale; the digits' features span [-1, 1] (twice as wide).
-	const range = data.imageShape ? DIGIT_RANGE : { lo: -Infinity, hi: Infinity };
-	const unit = data.imageShape ? DIGIT_RANGE.hi - DIGIT_RANGE.lo : 1;
-	const rng = createRng(1);
-	return o.eps.map((eps) => {
-		let correct = 0;
-		for (let s = 0; s < n; s += 100) {
-			const B = Math.min(100, n - s);
-			const x = data.testX.subarray(s * D, (s + B) * D),
-				y = data.testY.subarray(s, s + B);
-			const budget = { eps: eps * unit, ...range };
-			const adv =
-				o.attack === 'fgsm'
-					? fgsm(model, x, y, B, budget)
-					: o.attack === 'pgd'
-						? pgd(model, x, y, B, budget, { steps: o.steps, rng })
-						: o.attack === 'spsa'
-							? spsa(model, x, y, B, budget, { steps: o.steps, rng })
-							: o.attack === 'noise'
-								? signNoise(x, B, D, budget, rng)
-								: pgd(source!, x, y, B, budget, { steps: o.steps, rng });
-			correct += accuracyOn(model, adv, y, B) * B;
-		}
-		log(`${o.attack} at eps ${eps}: accuracy ${pct(correct / n)} on ${n} test examples`);
-		return correct / n;
-	});
+	const accuracy = new AttackEvaluation(model, source, data, { attack: o.attack, eps: o.eps, examples: o.examples, steps: o.steps, seed: 1 }).run();
+	accuracy.forEach((acc, i) => log(`${o.attack} at eps ${o.eps[i]}: accuracy ${pct(acc)} on ${Math.min(o.examples, data.nTest)} test examples`));
+	return accuracy;
 }
 
 function main(argv: string[]): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyOn, direction, exampleLosses, fgsm, inputGradient, pgd, signNoise, spsa } from './attack';
+import { ATTACK_BLOCK, AttackEvaluation, accuracyOn, direction, exampleLosses, fgsm, inputGradient, pgd, pixelBudget, signNoise, spsa } from './attack';
 import { makeSynthetic } from './data/synthetic';
 import { BatchNorm } from './layers/batchnorm';
 import { Dense } from './layers/dense';
@@ -176,5 +176,36 @@ describe('attacks', () => {
 	it('leaves the model as it infers: the clean accuracy is the same after attacking', () => {
 		fgsm(model, x, y, n, { eps: 0.3, ...WIDE });
 		expect(accuracyOn(model, x, y, n)).toBe(clean);
+	});
+});
+
+describe('AttackEvaluation', () => {
+	const model = trained({}, 1e-2, 200);
+	const spec = { attack: 'pgd' as const, eps: [0, 0.1, 0.3], examples: 60, steps: 5, seed: 3 };
+
+	it('gives the clean accuracy at ε = 0 and falls with ε, block by block to the same numbers as at once', () => {
+		const ev = new AttackEvaluation(model, null, circles, spec);
+		const stepwise: (number[] | null)[] = [];
+		for (let r = ev.advance(1); !r; r = ev.advance(1000)) stepwise.push(r);
+		expect(stepwise.length + 1).toBe(3 * Math.ceil(60 / ATTACK_BLOCK));
+		const acc = ev.accuracy;
+		expect(acc[0]).toBeCloseTo(accuracyOn(model, circles.testX, circles.testY.slice(0, 60), 60), 12);
+		expect(acc[2]).toBeLessThan(acc[0]);
+		expect(new AttackEvaluation(model, null, circles, spec).run()).toEqual(acc);
+		// A transfer from the model to itself is its own PGD.
+		expect(new AttackEvaluation(model, model, circles, { ...spec, attack: 'transfer' }).run()).toEqual(acc);
+	});
+
+	it('reads budgets on the pixel scale: twice as wide on the digits, whose features span [-1, 1]', () => {
+		expect(pixelBudget({ imageShape: [28, 28] }, 0.1)).toEqual({ eps: 0.2, lo: -1, hi: 1 });
+		expect(pixelBudget({}, 0.1)).toEqual({ eps: 0.1, lo: -Infinity, hi: Infinity });
+	});
+
+	it('refuses what it cannot run, naming it', () => {
+		expect(() => new AttackEvaluation(model, null, circles, { ...spec, attack: 'transfer' })).toThrow(/crafted on/);
+		expect(() => new AttackEvaluation(model, null, circles, { ...spec, eps: [2] })).toThrow(/each from 0 to 1/);
+		expect(() => new AttackEvaluation(model, null, circles, { ...spec, eps: [] })).toThrow(/1 to 32 budgets/);
+		expect(() => new AttackEvaluation(model, null, circles, { ...spec, attack: 'cw' as 'pgd' })).toThrow(/unknown attack/);
+		expect(() => new AttackEvaluation(model, null, circles, { ...spec, examples: 0 })).toThrow(/examples/);
 	});
 });

@@ -22,9 +22,11 @@
  * model, so they overwrite its parameters' gradients: run them on a model that is not
  * mid-step (a copy, or between training steps).
  */
+import { DIGIT_RANGE } from './data/mnist';
+import type { Dataset } from './data/dataset';
 import { softmaxCrossEntropy } from './loss';
 import type { Model } from './model';
-import type { Rng } from './rng';
+import { createRng, type Rng } from './rng';
 
 /** The L∞ budget and pixel range of an attack. */
 export interface Budget {
@@ -179,4 +181,113 @@ export function accuracyOn(model: Model, x: Float32Array, labels: ArrayLike<numb
 	if (batch === 0) return NaN;
 	const z = model.forward(x.subarray(0, batch * model.inputSize), batch, { training: false });
 	return softmaxCrossEntropy(z, labels, batch, model.classes).correct / batch;
+}
+
+/** Examples attacked together: one batch of the attacks' forward and backward passes. */
+export const ATTACK_BLOCK = 25;
+
+/** The attacks {@link AttackEvaluation} runs; 'transfer' is PGD crafted on a source model. */
+export const ATTACK_NAMES = ['fgsm', 'pgd', 'spsa', 'noise', 'transfer'] as const;
+export type AttackName = (typeof ATTACK_NAMES)[number];
+
+/**
+ * The budget of `eps` on a data set's own scale: images (the digits, features in [-1, 1])
+ * take ε on the usual 0..1 pixel scale, so 2ε in feature units, clipped to the pixel range;
+ * the 2-D sets have no pixel range and take ε as it is.
+ */
+export function pixelBudget(data: Pick<Dataset, 'imageShape'>, eps: number): Required<Budget> {
+	return data.imageShape ? { eps: eps * (DIGIT_RANGE.hi - DIGIT_RANGE.lo), lo: DIGIT_RANGE.lo, hi: DIGIT_RANGE.hi } : { eps, lo: -Infinity, hi: Infinity };
+}
+
+export interface AttackSpec {
+	attack: AttackName;
+	/** Budgets on the data's pixel scale ({@link pixelBudget}), each 0..1. */
+	eps: readonly number[];
+	/** The first `examples` test examples are attacked. */
+	examples: number;
+	/** Steps of pgd, spsa and transfer (default 10; spsa 20). */
+	steps?: number;
+	/** Seeds the random starts, probes and noise. */
+	seed: number;
+}
+
+/**
+ * Test accuracy of `model` under one attack at each budget, a block of examples at a time
+ * ({@link advance}) so a worker can run it between training slices. transfer crafts PGD
+ * examples on `source` and evaluates them on `model`. Each block's random draws come from
+ * its own generator, seeded from `seed`, the budget's index and the block's index.
+ */
+export class AttackEvaluation {
+	readonly accuracy: number[];
+	private readonly n: number;
+	private e = 0;
+	private offset = 0;
+	private correct = 0;
+
+	constructor(
+		private readonly model: Model,
+		private readonly source: Model | null,
+		private readonly data: Dataset,
+		readonly spec: AttackSpec
+	) {
+		if (!ATTACK_NAMES.includes(spec.attack)) throw new RangeError(`unknown attack ${JSON.stringify(spec.attack)} (one of ${ATTACK_NAMES.join(', ')})`);
+		if (spec.attack === 'transfer' && !source) throw new RangeError('a transfer attack needs the model its examples are crafted on');
+		for (const m of [model, source])
+			if (m && (m.inputSize !== data.inputSize || m.classes !== data.numClasses)) throw new RangeError(`the model does not fit ${data.name}`);
+		if (spec.eps.length === 0 || spec.eps.length > 32 || spec.eps.some((e) => !(e >= 0 && e <= 1)))
+			throw new RangeError(`an attack needs 1 to 32 budgets, each from 0 to 1, got ${JSON.stringify(spec.eps).slice(0, 80)}`);
+		if (!Number.isInteger(spec.examples) || spec.examples < 1) throw new RangeError(`examples must be a whole number >= 1, got ${spec.examples}`);
+		this.n = Math.min(spec.examples, data.nTest);
+		this.accuracy = [];
+	}
+
+	/** Examples attacked at every budget, once done. */
+	get examples(): number {
+		return this.n;
+	}
+
+	/**
+	 * Attack the next block of {@link ATTACK_BLOCK} examples (`rows` is accepted for the
+	 * worker's chunk interface and not used: the block is the unit, so the draws never depend
+	 * on how the work was split). The accuracy at each budget once all are done, else null.
+	 */
+	advance(_rows?: number): number[] | null {
+		const D = this.data.inputSize,
+			o = this.spec;
+		if (this.e >= o.eps.length) return this.accuracy;
+		const s = this.offset,
+			B = Math.min(ATTACK_BLOCK, this.n - s);
+		const x = this.data.testX.subarray(s * D, (s + B) * D),
+			y = this.data.testY.subarray(s, s + B);
+		const budget = pixelBudget(this.data, o.eps[this.e]);
+		// One generator per (seed, budget, block): a multiplicative hash of the three.
+		const rng = createRng((o.seed ^ Math.imul(this.e + 1, 0x9e3779b1) ^ Math.imul(s / ATTACK_BLOCK + 1, 0x85ebca6b)) >>> 0);
+		const steps = o.steps ?? (o.attack === 'spsa' ? 20 : 10);
+		const adv =
+			o.attack === 'fgsm'
+				? fgsm(this.model, x, y, B, budget)
+				: o.attack === 'pgd'
+					? pgd(this.model, x, y, B, budget, { steps, rng })
+					: o.attack === 'spsa'
+						? spsa(this.model, x, y, B, budget, { steps, rng })
+						: o.attack === 'noise'
+							? signNoise(x, B, D, budget, rng)
+							: pgd(this.source!, x, y, B, budget, { steps, rng });
+		this.correct += accuracyOn(this.model, adv, y, B) * B;
+		this.offset += B;
+		if (this.offset >= this.n) {
+			this.accuracy.push(this.correct / this.n);
+			this.e++;
+			this.offset = 0;
+			this.correct = 0;
+		}
+		return this.e === o.eps.length ? this.accuracy : null;
+	}
+
+	/** Run to the end: the accuracy at each budget. */
+	run(): number[] {
+		let r: number[] | null = null;
+		while (!r) r = this.advance();
+		return r;
+	}
 }

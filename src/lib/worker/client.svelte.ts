@@ -27,13 +27,21 @@ import {
 	type ToWorker
 } from './protocol';
 import { ModelView } from './model-view.svelte';
-import type { QuantizedResult } from '$lib/engine';
+import type { AttackSpec, QuantizedResult } from '$lib/engine';
 
 export { ModelView, STEP_KEYS, TEST_KEYS, type StepSeriesView, type TestSeriesView } from './model-view.svelte';
 
 export type ClientStatus = 'idle' | 'loading' | 'running' | 'paused' | 'error' | 'crashed';
 
 /** The answer to {@link TrainingClient.evaluateQuantized}: the model's step and one result per width. */
+/** The answer to {@link TrainingClient.attack}: accuracy at each budget, for the weights at `step`. */
+export interface AttackReply {
+	modelId: string;
+	step: number;
+	examples: number;
+	accuracy: number[];
+}
+
 export interface QuantizedEvalReply {
 	modelId: string;
 	step: number;
@@ -249,6 +257,24 @@ export class TrainingClient {
 	}
 
 	/**
+	 * Test accuracy of model `modelId` under an attack at each budget of `spec` (the engine's
+	 * AttackEvaluation), measured in the worker on the weights as they are when the request
+	 * arrives; `sourceId` names the model a transfer attack crafts on. The model pauses its
+	 * training while it is attacked. Rejects when the run is reset or replaced first.
+	 */
+	attack(modelId: string, spec: AttackSpec, sourceId: string | null = null): Promise<AttackReply> {
+		return this.request((requestId, runId) => ({
+			v: PROTOCOL_VERSION,
+			type: 'attack',
+			runId,
+			requestId,
+			modelId,
+			sourceId,
+			spec: { ...spec, eps: [...spec.eps] }
+		}));
+	}
+
+	/**
 	 * Model `modelId`'s dense layers now: weights, the last step's gradients, input-base
 	 * shifts and scales; with `activations`, dense layer `layer`'s input (before its
 	 * binarization) for the first `count` test examples. `only` limits the copied weights to
@@ -439,6 +465,9 @@ export class TrainingClient {
 				return;
 			case 'inferenceTimes':
 				this.settle(msg.requestId, msg.timings);
+				return;
+			case 'attacked':
+				this.settle(msg.requestId, { modelId: msg.modelId, step: msg.step, examples: msg.examples, accuracy: msg.accuracy } satisfies AttackReply);
 				return;
 			case 'quantizedEval':
 				this.settle(msg.requestId, { modelId: msg.modelId, step: msg.step, ranges: msg.ranges, results: msg.results } satisfies QuantizedEvalReply);

@@ -13,7 +13,7 @@
  * Typed arrays in worker -> main messages are fresh buffers, transferred, never
  * shared with the worker's state: the page may keep them.
  */
-import type { DistillOptions, GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
+import type { AttackSpec, DistillOptions, GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
 
 export const PROTOCOL_VERSION = 3;
 /** The version field's type: every message carries `v: V`. */
@@ -109,6 +109,14 @@ export type ToWorker =
 	 * does not step meanwhile. Answered by `quantizedEval`.
 	 */
 	| { v: V; type: 'evalQuantized'; runId: number; requestId: number; modelId: string; bits: number[] }
+	/**
+	 * Test accuracy of model `modelId` under an attack at each budget (engine's
+	 * AttackEvaluation: budgets on the pixel scale, the first `spec.examples` test examples),
+	 * on the weights as they are when the request arrives; transfer crafts its examples on a
+	 * copy of model `sourceId` taken then. Computed in blocks between training slices; the
+	 * model does not step meanwhile. Answered by `attacked`.
+	 */
+	| { v: V; type: 'attack'; runId: number; requestId: number; modelId: string; sourceId: string | null; spec: AttackSpec }
 	/**
 	 * Model `modelId`'s dense layers as they are now: weights, last step's gradients, input-base
 	 * parameters; with `activations`, the input of dense layer `layer` (before its binarization)
@@ -349,6 +357,8 @@ export type FromWorker =
 	 * `ranges`: each float dense layer's quantiser range max |W| then.
 	 */
 	| { v: V; type: 'quantizedEval'; runId: number; requestId: number; modelId: string; step: number; ranges: number[]; results: QuantizedResult[] }
+	/** Answers `attack`: the accuracy at each requested budget, in order, for the weights at `step`. */
+	| { v: V; type: 'attacked'; runId: number; requestId: number; modelId: string; step: number; examples: number; accuracy: number[] }
 	| { v: V; type: 'inspected'; runId: number; requestId: number; inspection: Inspection }
 	| { v: V; type: 'inferenceTimes'; runId: number; requestId: number; timings: InferenceTiming[] }
 	| {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
+import { AttackEvaluation, importModel, makeSynthetic, mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
 import { loadMnistBytes } from '../../../scripts/load-mnist';
 import { PROTOCOL_VERSION, type FromWorker, type RunOptions, type RunSpec, type Snapshot, type DataSpec } from './protocol';
 import { Session, type SessionHost } from './session';
@@ -467,3 +467,47 @@ function typedArrays(v: unknown, out: ArrayBufferView[] = []): ArrayBufferView[]
 	else if (v && typeof v === 'object') for (const x of Object.values(v)) typedArrays(x, out);
 	return out;
 }
+
+describe('Session attacks', () => {
+	it('answers an attack with the accuracy at each budget, the same numbers the engine gives on the model', () => {
+		const h = harness();
+		h.send({ type: 'init', run: runSpec(1, { maxSteps: 60 }, twins()) });
+		h.run();
+		const spec = { attack: 'pgd', eps: [0, 0.2, 0.5], examples: 40, steps: 4, seed: 2 } as const;
+		h.send({ type: 'attack', runId: 1, requestId: 1, modelId: 'binary', sourceId: null, spec });
+		h.send({ type: 'attack', runId: 1, requestId: 2, modelId: 'binary', sourceId: 'float', spec: { ...spec, attack: 'transfer' } });
+		h.send({ type: 'export', runId: 1, requestId: 3, modelId: 'binary' });
+		h.send({ type: 'export', runId: 1, requestId: 4, modelId: 'float' });
+		h.run();
+		expect(h.of('error')).toEqual([]);
+		const [white, transfer] = h.of('attacked');
+		expect(white).toMatchObject({ requestId: 1, modelId: 'binary', step: 60, examples: 40 });
+		expect(transfer).toMatchObject({ requestId: 2, modelId: 'binary', step: 60, examples: 40 });
+		// The same attack run by the engine on exported copies of the two models.
+		const [binary, float] = h.of('exported').map((e) => importModel(e.bytes).model);
+		const data = makeSynthetic('moons', { noise: 0.1, n: 300, seed: 2 });
+		expect(white.accuracy).toEqual(new AttackEvaluation(binary, null, data, spec).run());
+		expect(transfer.accuracy).toEqual(new AttackEvaluation(binary, float, data, { ...spec, attack: 'transfer' }).run());
+		expect(white.accuracy[2]).toBeLessThan(white.accuracy[0]);
+	});
+
+	it('refuses a malformed attack with a readable error, and drops one the reset overtakes', () => {
+		const h = harness();
+		h.send({ type: 'init', run: runSpec(1, { maxSteps: 20 }, twins()) });
+		h.run();
+		h.send({ type: 'attack', runId: 1, requestId: 1, modelId: 'binary', sourceId: null, spec: { attack: 'pgd', eps: [3], examples: 10, seed: 1 } });
+		h.send({ type: 'attack', runId: 1, requestId: 2, modelId: 'binary', sourceId: null, spec: { attack: 'transfer', eps: [0.1], examples: 10, seed: 1 } });
+		const errors = h.of('error');
+		expect(errors.map((e) => [e.requestId, e.kind])).toEqual([
+			[1, 'config'],
+			[2, 'config']
+		]);
+		expect(errors[0].message).toMatch(/each from 0 to 1/);
+		expect(errors[1].message).toMatch(/crafted on/);
+		h.send({ type: 'attack', runId: 1, requestId: 3, modelId: 'binary', sourceId: null, spec: { attack: 'fgsm', eps: [0.1], examples: 200, seed: 1 } });
+		h.send({ type: 'reset', runId: 1 });
+		h.run();
+		expect(h.of('attacked')).toEqual([]);
+		expect(h.of('error').at(-1)).toMatchObject({ requestId: 3, message: expect.stringMatching(/reset before the attack finished/) });
+	});
+});

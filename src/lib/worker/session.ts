@@ -23,6 +23,7 @@
  * never throws to its host.
  */
 import {
+	AttackEvaluation,
 	ConfigError,
 	FormatError,
 	QuantizedEvaluation,
@@ -36,9 +37,11 @@ import {
 	mnistDataset,
 	softmax,
 	validateTrainConfig,
+	type AttackSpec,
 	type Dataset,
 	type Model,
 	type ModelMeta,
+	type QuantizedResult,
 	type TrainConfig
 } from '$lib/engine';
 import {
@@ -130,7 +133,7 @@ const MAX_PACE = 1_000_000;
  */
 const IDLE_EVAL_PACE = 20;
 /** Messages that expect a reply (or an error naming their requestId). */
-const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'inspect', 'timeInference']);
+const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'attack', 'inspect', 'timeInference']);
 
 export class Session {
 	private readonly host: SessionHost;
@@ -246,6 +249,9 @@ export class Session {
 				break;
 			case 'evalQuantized':
 				this.evalQuantized(run, msg.requestId, msg.modelId, msg.bits);
+				break;
+			case 'attack':
+				this.attack(run, msg.requestId, msg.modelId, msg.sourceId, msg.spec);
 				break;
 			case 'inspect':
 				this.inspect(run, msg.requestId, msg.modelId, msg.activations, msg.only ?? null, msg.gradients ?? true);
@@ -412,6 +418,7 @@ export class Session {
 
 	private reset(run: Run): void {
 		for (const s of run.slots) this.dropQuantized(run, s, 'the run was reset before the quantised evaluation finished');
+		for (const s of run.slots) this.dropAttacks(run, s, 'the run was reset before the attack finished');
 		const configs = run.spec.models.map((m) => validateTrainConfig(m.config));
 		run.slots = this.buildSlots(run.spec, configs, run.data, run.teacher);
 		run.generation++;
@@ -625,6 +632,7 @@ export class Session {
 			const grid = s.chunk(now, (rows) => job.advance(s.model, rows));
 			if (grid) s.finishBoundary(grid, this.host.now());
 		} else if (s.quantized.length > 0) this.quantizedChunk(run, s);
+		else if (s.attacks.length > 0) this.attackChunk(run, s);
 		return true;
 	}
 
@@ -829,6 +837,7 @@ export class Session {
 				`this model takes ${loaded.model.inputSize} inputs and gives ${loaded.model.classes} classes; the ${d.name} data has ${d.inputSize} inputs and ${d.numClasses} classes`
 			);
 		this.dropQuantized(run, s, 'the model was replaced before the quantised evaluation finished');
+		this.dropAttacks(run, s, 'the model was replaced before the attack finished');
 		s.load(loaded.model, loaded.meta, d);
 		this.post({ v: PROTOCOL_VERSION, type: 'imported', runId: run.spec.runId, requestId, model: s.info() }, []);
 	}
@@ -848,36 +857,93 @@ export class Session {
 
 	/** One chunk of a model's first quantised evaluation; its answer (or its error) once done. */
 	private quantizedChunk(run: Run, s: Slot): void {
-		const q = s.quantized[0];
-		let results;
+		this.jobChunk<QuantizedResult[], Slot['quantized'][number]>(run, s, s.quantized, (q, results) =>
+			this.post({
+				v: PROTOCOL_VERSION,
+				type: 'quantizedEval',
+				runId: run.spec.runId,
+				requestId: q.requestId,
+				modelId: s.id,
+				step: q.step,
+				ranges: q.job.ranges,
+				results
+			})
+		);
+	}
+
+	/**
+	 * One chunk of the first job in `queue` (a model's quantised evaluations or attacks, run
+	 * in the order asked): `answer` posts its result once it is done; an error answers its
+	 * request and the queue moves on.
+	 */
+	private jobChunk<R, J extends { requestId: number; job: { advance(rows: number): R | null } }>(
+		run: Run,
+		s: Slot,
+		queue: J[],
+		answer: (job: J, result: R) => void
+	): void {
+		const j = queue[0];
+		let result: R | null;
 		try {
-			results = s.chunk(
+			result = s.chunk(
 				() => this.host.now(),
-				(rows) => q.job.advance(rows)
+				(rows) => j.job.advance(rows)
 			);
 		} catch (e) {
-			s.quantized.shift();
-			this.fail(e, run.spec.runId, q.requestId);
+			queue.shift();
+			this.fail(e, run.spec.runId, j.requestId);
 			return;
 		}
-		if (!results) return;
-		s.quantized.shift();
-		this.post({
-			v: PROTOCOL_VERSION,
-			type: 'quantizedEval',
-			runId: run.spec.runId,
-			requestId: q.requestId,
-			modelId: s.id,
-			step: q.step,
-			ranges: q.job.ranges,
-			results
-		});
+		if (!result) return;
+		queue.shift();
+		answer(j, result);
+	}
+
+	private attack(run: Run, requestId: number, modelId: string, sourceId: string | null, spec: AttackSpec): void {
+		const s = this.slot(run, modelId);
+		if (typeof spec !== 'object' || spec === null) throw new KindError('config', 'an attack needs its spec');
+		let job: AttackEvaluation;
+		try {
+			// transfer: a copy of the source as it is now (it may go on training meanwhile).
+			const source = sourceId === null ? null : importModel(exportModel(this.slot(run, sourceId).model)).model;
+			job = new AttackEvaluation(s.model, source, run.data, spec);
+		} catch (e) {
+			throw new KindError('config', errorMessage(e));
+		}
+		s.attacks.push({ requestId, step: s.step, job });
+	}
+
+	/** One block of a model's first attack; its answer (or its error) once done. */
+	private attackChunk(run: Run, s: Slot): void {
+		this.jobChunk<number[], Slot['attacks'][number]>(run, s, s.attacks, (a, accuracy) =>
+			this.post({
+				v: PROTOCOL_VERSION,
+				type: 'attacked',
+				runId: run.spec.runId,
+				requestId: a.requestId,
+				modelId: s.id,
+				step: a.step,
+				examples: a.job.examples,
+				accuracy: [...accuracy]
+			})
+		);
+	}
+
+	private dropAttacks(run: Run, s: Slot, why: string): void {
+		const jobs = s.attacks;
+		s.attacks = [];
+		this.dropJobs(run, jobs, why);
 	}
 
 	private dropQuantized(run: Run, s: Slot, why: string): void {
 		const jobs = s.quantized;
 		s.quantized = [];
-		for (const q of jobs) this.fail(new KindError('config', why), run.spec.runId, q.requestId);
+		this.dropJobs(run, jobs, why);
+	}
+
+	/** Answer every request of `jobs` with `why`: they will not be run. */
+	private dropJobs(run: Run, jobs: readonly { requestId: number }[], why: string): void {
+		for (const j of jobs) this.fail(new KindError('config', why), run.spec.runId, j.requestId);
 	}
 
 	// ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import {
 	Trainer,
 	gemmBackend,
+	type AttackEvaluation,
 	type Dataset,
 	type Model,
 	type ModelMeta,
@@ -105,6 +106,8 @@ export class Slot {
 	private boundaryStartedAt = 0;
 	/** Quantised evaluations asked for (evalQuantized), first in progress; the model holds still meanwhile. */
 	quantized: { requestId: number; step: number; job: QuantizedEvaluation }[] = [];
+	/** Attack evaluations asked for, first in line first (session.ts runs them a block at a time). */
+	attacks: { requestId: number; step: number; job: AttackEvaluation }[] = [];
 	/** Rows per evaluation or grid chunk, adapted so a chunk takes a few ms on this machine. */
 	chunkRows = 64;
 
@@ -123,9 +126,9 @@ export class Slot {
 	get epoch(): number {
 		return this.trainer?.epochs ?? 0;
 	}
-	/** An evaluation or a boundary grid is in progress: the weights must hold still. */
+	/** An evaluation, a boundary grid or an attack is in progress: the weights must hold still. */
 	get busy(): boolean {
-		return this.evaluation !== null || this.boundaryJob !== null || this.quantized.length > 0;
+		return this.evaluation !== null || this.boundaryJob !== null || this.quantized.length > 0 || this.attacks.length > 0;
 	}
 	/** More training steps are wanted (play or step(n)), whether or not the model is busy now. */
 	get stepsDue(): boolean {
