@@ -1,36 +1,10 @@
 /** The evalQuantized request of the training worker's session (see session.test.ts for the rest). */
 import { describe, expect, it } from 'vitest';
 import { evaluateQuantized, makeSynthetic, weightRange, mlpConfig, Trainer, type TrainConfig } from '$lib/engine';
-import { PROTOCOL_VERSION, type DataSpec, type FromWorker, type RunSpec } from './protocol';
-import { Session } from './session';
+import type { DataSpec, RunSpec } from './protocol';
+import { sessionHarness } from './session-harness';
 
-function harness() {
-	const posts: FromWorker[] = [];
-	const queue: (() => void)[] = [];
-	let t = 0;
-	const session = new Session({
-		post: (msg) => posts.push(msg),
-		now: () => ++t,
-		schedule: (fn) => void queue.push(fn),
-		fetchBytes: () => Promise.reject(new Error('no network in tests'))
-	});
-	const send = (m: Record<string, unknown>) => session.receive({ v: PROTOCOL_VERSION, ...m });
-	return {
-		posts,
-		send,
-		run(max = 100000) {
-			let n = 0;
-			while (queue.length && n++ < max) {
-				const before = posts.length;
-				queue.shift()!();
-				for (const p of posts.slice(before)) if (p.type === 'snapshot') send({ type: 'frame', runId: p.runId });
-			}
-		},
-		of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[] {
-			return posts.filter((p) => p.type === type) as Extract<FromWorker, { type: T }>[];
-		}
-	};
-}
+const harness = sessionHarness;
 
 const DATA: DataSpec = { kind: 'synthetic', name: 'moons', noise: 0.1, n: 400, seed: 2 };
 const CONFIG: TrainConfig = { model: mlpConfig({ inputSize: 2, classes: 2, hidden: [32] }), optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32, seed: 1 };

@@ -1,34 +1,10 @@
 /** A run's teacher: models that start from it or distil from it, and the training time each model reports. */
 import { describe, expect, it } from 'vitest';
 import { Model, Trainer, createRng, exportModel, importModel, makeSynthetic, mlpConfig, type TrainConfig } from '$lib/engine';
-import { PROTOCOL_VERSION, type DataSpec, type FromWorker, type ModelSpec, type RunSpec } from './protocol';
-import { Session } from './session';
+import type { DataSpec, ModelSpec, RunSpec } from './protocol';
+import { sessionHarness } from './session-harness';
 
-function harness() {
-	const posts: FromWorker[] = [];
-	const queue: (() => void)[] = [];
-	let t = 0;
-	const session = new Session({
-		post: (msg) => posts.push(msg),
-		now: () => ++t,
-		schedule: (fn) => void queue.push(fn),
-		fetchBytes: () => Promise.reject(new Error('no network in tests'))
-	});
-	const send = (m: Record<string, unknown>) => session.receive({ v: PROTOCOL_VERSION, ...m });
-	return {
-		send,
-		run() {
-			while (queue.length) {
-				const before = posts.length;
-				queue.shift()!();
-				for (const p of posts.slice(before)) if (p.type === 'snapshot') send({ type: 'frame', runId: p.runId });
-			}
-		},
-		of<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[] {
-			return posts.filter((p) => p.type === type) as Extract<FromWorker, { type: T }>[];
-		}
-	};
-}
+const harness = sessionHarness;
 
 const DATA: DataSpec = { kind: 'synthetic', name: 'moons', noise: 0.1, n: 400, seed: 2 };
 const moons = () => makeSynthetic('moons', { n: 400, noise: 0.1, seed: 2 });
