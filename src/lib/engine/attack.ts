@@ -183,6 +183,31 @@ export function accuracyOn(model: Model, x: Float32Array, labels: ArrayLike<numb
 	return softmaxCrossEntropy(z, labels, batch, model.classes).correct / batch;
 }
 
+/**
+ * Adversarial examples for x [batch, inputSize] with `labels` by the named attack against
+ * `model` (transfer: PGD crafted on `source`; the caller evaluates them on `model`). `steps`
+ * defaults to 10 (SPSA 20). A new [batch, inputSize] array.
+ */
+export function craft(
+	attack: AttackName,
+	model: Model,
+	source: Model | null,
+	x: Float32Array,
+	labels: ArrayLike<number>,
+	batch: number,
+	budget: Budget,
+	o: { steps?: number; rng: Rng }
+): Float32Array {
+	const steps = o.steps ?? (attack === 'spsa' ? 20 : 10),
+		rng = o.rng;
+	if (attack === 'fgsm') return fgsm(model, x, labels, batch, budget);
+	if (attack === 'pgd') return pgd(model, x, labels, batch, budget, { steps, rng });
+	if (attack === 'spsa') return spsa(model, x, labels, batch, budget, { steps, rng });
+	if (attack === 'noise') return signNoise(x, batch, model.inputSize, budget, rng);
+	if (!source) throw new RangeError('a transfer attack needs the model its examples are crafted on');
+	return pgd(source, x, labels, batch, budget, { steps, rng });
+}
+
 /** Examples attacked together: one batch of the attacks' forward and backward passes. */
 export const ATTACK_BLOCK = 25;
 
@@ -262,17 +287,7 @@ export class AttackEvaluation {
 		const budget = pixelBudget(this.data, o.eps[this.e]);
 		// One generator per (seed, budget, block): a multiplicative hash of the three.
 		const rng = createRng((o.seed ^ Math.imul(this.e + 1, 0x9e3779b1) ^ Math.imul(s / ATTACK_BLOCK + 1, 0x85ebca6b)) >>> 0);
-		const steps = o.steps ?? (o.attack === 'spsa' ? 20 : 10);
-		const adv =
-			o.attack === 'fgsm'
-				? fgsm(this.model, x, y, B, budget)
-				: o.attack === 'pgd'
-					? pgd(this.model, x, y, B, budget, { steps, rng })
-					: o.attack === 'spsa'
-						? spsa(this.model, x, y, B, budget, { steps, rng })
-						: o.attack === 'noise'
-							? signNoise(x, B, D, budget, rng)
-							: pgd(this.source!, x, y, B, budget, { steps, rng });
+		const adv = craft(o.attack, this.model, this.source, x, y, B, budget, { steps: o.steps, rng });
 		this.correct += accuracyOn(this.model, adv, y, B) * B;
 		this.offset += B;
 		if (this.offset >= this.n) {

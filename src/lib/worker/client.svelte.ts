@@ -27,7 +27,7 @@ import {
 	type ToWorker
 } from './protocol';
 import { ModelView } from './model-view.svelte';
-import type { AttackSpec, QuantizedResult } from '$lib/engine';
+import type { AttackName, AttackSpec, QuantizedResult } from '$lib/engine';
 
 export { ModelView, STEP_KEYS, TEST_KEYS, type StepSeriesView, type TestSeriesView } from './model-view.svelte';
 
@@ -275,6 +275,29 @@ export class TrainingClient {
 	}
 
 	/**
+	 * One example attacked at budget `eps` (pixel scale) against model `modelId` (transfer:
+	 * crafted on `sourceId`): the adversarial input. Ask `predict` of each model what it sees.
+	 */
+	attackOne(
+		modelId: string,
+		o: { attack: AttackName; eps: number; input: Float32Array; label: number; seed: number; sourceId?: string | null }
+	): Promise<Float32Array> {
+		return this.request((requestId, runId) => ({
+			v: PROTOCOL_VERSION,
+			type: 'attackOne',
+			runId,
+			requestId,
+			modelId,
+			sourceId: o.sourceId ?? null,
+			attack: o.attack,
+			eps: o.eps,
+			input: o.input.slice(),
+			label: o.label,
+			seed: o.seed
+		}));
+	}
+
+	/**
 	 * Model `modelId`'s dense layers now: weights, the last step's gradients, input-base
 	 * shifts and scales; with `activations`, dense layer `layer`'s input (before its
 	 * binarization) for the first `count` test examples. `only` limits the copied weights to
@@ -465,6 +488,9 @@ export class TrainingClient {
 				return;
 			case 'inferenceTimes':
 				this.settle(msg.requestId, msg.timings);
+				return;
+			case 'attackedOne':
+				this.settle(msg.requestId, msg.adversarial);
 				return;
 			case 'attacked':
 				this.settle(msg.requestId, { modelId: msg.modelId, step: msg.step, examples: msg.examples, accuracy: msg.accuracy } satisfies AttackReply);

@@ -13,7 +13,18 @@
  * Typed arrays in worker -> main messages are fresh buffers, transferred, never
  * shared with the worker's state: the page may keep them.
  */
-import type { AttackSpec, DistillOptions, GemmBackend, InputMode, ModelMeta, QuantizedResult, SyntheticName, TrainConfig, WeightMode } from '$lib/engine';
+import type {
+	AttackName,
+	AttackSpec,
+	DistillOptions,
+	GemmBackend,
+	InputMode,
+	ModelMeta,
+	QuantizedResult,
+	SyntheticName,
+	TrainConfig,
+	WeightMode
+} from '$lib/engine';
 
 export const PROTOCOL_VERSION = 3;
 /** The version field's type: every message carries `v: V`. */
@@ -117,6 +128,25 @@ export type ToWorker =
 	 * model does not step meanwhile. Answered by `attacked`.
 	 */
 	| { v: V; type: 'attack'; runId: number; requestId: number; modelId: string; sourceId: string | null; spec: AttackSpec }
+	/**
+	 * One example attacked at budget `eps` (pixel scale): `input` (inputSize features, a test
+	 * digit or one the reader drew) with its `label`, against model `modelId` (transfer: crafted
+	 * on `sourceId`). Answered at once by `attackedOne` with the adversarial input; ask
+	 * `predict` of each model for what they make of it.
+	 */
+	| {
+			v: V;
+			type: 'attackOne';
+			runId: number;
+			requestId: number;
+			modelId: string;
+			sourceId: string | null;
+			attack: AttackName;
+			eps: number;
+			input: Float32Array;
+			label: number;
+			seed: number;
+	  }
 	/**
 	 * Model `modelId`'s dense layers as they are now: weights, last step's gradients, input-base
 	 * parameters; with `activations`, the input of dense layer `layer` (before its binarization)
@@ -359,6 +389,8 @@ export type FromWorker =
 	| { v: V; type: 'quantizedEval'; runId: number; requestId: number; modelId: string; step: number; ranges: number[]; results: QuantizedResult[] }
 	/** Answers `attack`: the accuracy at each requested budget, in order, for the weights at `step`. */
 	| { v: V; type: 'attacked'; runId: number; requestId: number; modelId: string; step: number; examples: number; accuracy: number[] }
+	/** Answers `attackOne`: the adversarial input (a fresh buffer). */
+	| { v: V; type: 'attackedOne'; runId: number; requestId: number; modelId: string; adversarial: Float32Array }
 	| { v: V; type: 'inspected'; runId: number; requestId: number; inspection: Inspection }
 	| { v: V; type: 'inferenceTimes'; runId: number; requestId: number; timings: InferenceTiming[] }
 	| {

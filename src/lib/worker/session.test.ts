@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AttackEvaluation, importModel, makeSynthetic, mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
+import { AttackEvaluation, fgsm, importModel, makeSynthetic, mlpConfig, type MlpSpec, type TrainConfig } from '$lib/engine';
 import { loadMnistBytes } from '../../../scripts/load-mnist';
 import { PROTOCOL_VERSION, type RunOptions, type RunSpec, type Snapshot, type DataSpec } from './protocol';
 import { sessionHarness } from './session-harness';
@@ -454,5 +454,46 @@ describe('Session attacks', () => {
 		h.run();
 		expect(h.of('attacked')).toEqual([]);
 		expect(h.of('error').at(-1)).toMatchObject({ requestId: 3, message: expect.stringMatching(/reset before the attack finished/) });
+	});
+});
+
+describe('Session: one example attacked', () => {
+	it('returns the adversarial input within the budget, the engine’s own crafting, and refuses a bad request', () => {
+		const h = harness();
+		h.send({ type: 'init', run: runSpec(1, { maxSteps: 40 }, twins()) });
+		h.run();
+		const data = makeSynthetic('moons', { noise: 0.1, n: 300, seed: 2 });
+		const input = data.testX.slice(0, 2),
+			label = data.testY[0];
+		h.send({ type: 'attackOne', runId: 1, requestId: 1, modelId: 'binary', sourceId: null, attack: 'fgsm', eps: 0.3, input, label, seed: 1 });
+		h.send({ type: 'attackOne', runId: 1, requestId: 2, modelId: 'binary', sourceId: 'float', attack: 'transfer', eps: 0.3, input, label, seed: 1 });
+		h.send({ type: 'export', runId: 1, requestId: 3, modelId: 'binary' });
+		expect(h.of('error')).toEqual([]);
+		const [fg, tr] = h.of('attackedOne');
+		expect(fg).toMatchObject({ requestId: 1, modelId: 'binary' });
+		// The 2-D sets have no pixel range: each value moves a full ε, or not at all where its gradient is 0.
+		for (let i = 0; i < 2; i++) expect([0, 0.3].some((d) => Math.abs(Math.abs(fg.adversarial[i] - input[i]) - d) < 1e-6)).toBe(true);
+		const binary = importModel(h.of('exported')[0].bytes).model;
+		expect(Array.from(fg.adversarial)).toEqual(Array.from(fgsm(binary, input, [label], 1, { eps: 0.3, lo: -Infinity, hi: Infinity })));
+		expect(tr.adversarial).toHaveLength(2);
+		h.send({ type: 'attackOne', runId: 1, requestId: 4, modelId: 'binary', sourceId: null, attack: 'fgsm', eps: 2, input, label, seed: 1 });
+		h.send({
+			type: 'attackOne',
+			runId: 1,
+			requestId: 5,
+			modelId: 'binary',
+			sourceId: null,
+			attack: 'fgsm',
+			eps: 0.1,
+			input: new Float32Array(3),
+			label,
+			seed: 1
+		});
+		h.send({ type: 'attackOne', runId: 1, requestId: 6, modelId: 'binary', sourceId: null, attack: 'fgsm', eps: 0.1, input, label: 7, seed: 1 });
+		expect(h.of('error').map((e) => [e.requestId, e.kind, e.message])).toEqual([
+			[4, 'config', 'eps must be from 0 to 1, got 2'],
+			[5, 'config', 'an attacked example needs 2 input values as a Float32Array'],
+			[6, 'config', 'the label must be a class from 0 to 1, got 7']
+		]);
 	});
 });

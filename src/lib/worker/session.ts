@@ -23,6 +23,7 @@
  * never throws to its host.
  */
 import {
+	ATTACK_NAMES,
 	AttackEvaluation,
 	ConfigError,
 	FormatError,
@@ -30,11 +31,14 @@ import {
 	SYNTHETIC_NAMES,
 	binaryGemmBackend,
 	checkDistillOptions,
+	craft,
+	createRng,
 	exportModel,
 	gemmBackend,
 	importModel,
 	makeSynthetic,
 	mnistDataset,
+	pixelBudget,
 	softmax,
 	validateTrainConfig,
 	type AttackSpec,
@@ -133,7 +137,7 @@ const MAX_PACE = 1_000_000;
  */
 const IDLE_EVAL_PACE = 20;
 /** Messages that expect a reply (or an error naming their requestId). */
-const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'attack', 'inspect', 'timeInference']);
+const REQUESTS: ReadonlySet<ToWorker['type']> = new Set(['predict', 'export', 'import', 'evalQuantized', 'attack', 'attackOne', 'inspect', 'timeInference']);
 
 export class Session {
 	private readonly host: SessionHost;
@@ -253,6 +257,9 @@ export class Session {
 			case 'attack':
 				this.attack(run, msg.requestId, msg.modelId, msg.sourceId, msg.spec);
 				break;
+			case 'attackOne':
+				this.attackOne(run, msg);
+				return;
 			case 'inspect':
 				this.inspect(run, msg.requestId, msg.modelId, msg.activations, msg.only ?? null, msg.gradients ?? true);
 				return;
@@ -705,6 +712,28 @@ export class Session {
 		const s = run.slots.find((x) => x.id === modelId);
 		if (!s) throw new KindError('config', `this run has no model '${modelId}' (it has ${run.slots.map((x) => `'${x.id}'`).join(', ')})`);
 		return s;
+	}
+
+	private attackOne(run: Run, msg: Extract<ToWorker, { type: 'attackOne' }>): void {
+		const s = this.slot(run, msg.modelId);
+		const source = msg.sourceId === null ? null : this.slot(run, msg.sourceId).model;
+		const D = run.data.inputSize;
+		if (!(msg.input instanceof Float32Array) || msg.input.length !== D)
+			throw new KindError('config', `an attacked example needs ${D} input values as a Float32Array`);
+		if (!Number.isInteger(msg.label) || msg.label < 0 || msg.label >= run.data.numClasses)
+			throw new KindError('config', `the label must be a class from 0 to ${run.data.numClasses - 1}, got ${msg.label}`);
+		if (!ATTACK_NAMES.includes(msg.attack))
+			throw new KindError('config', `unknown attack ${JSON.stringify(msg.attack)} (one of ${ATTACK_NAMES.join(', ')})`);
+		if (!(msg.eps >= 0 && msg.eps <= 1)) throw new KindError('config', `eps must be from 0 to 1, got ${msg.eps}`);
+		let adversarial: Float32Array;
+		try {
+			adversarial = craft(msg.attack, s.model, source, msg.input, [msg.label], 1, pixelBudget(run.data, msg.eps), { rng: createRng(msg.seed >>> 0) });
+		} catch (e) {
+			throw new KindError('config', errorMessage(e));
+		}
+		this.post({ v: PROTOCOL_VERSION, type: 'attackedOne', runId: run.spec.runId, requestId: msg.requestId, modelId: s.id, adversarial }, [
+			adversarial.buffer
+		]);
 	}
 
 	private predict(run: Run, requestId: number, modelId: string, input: Float32Array): void {
