@@ -10,10 +10,6 @@ const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'xnor',
 
 for (const route of LIVE)
 	test(`${route.path}: no long task while scrolling through its live figures`, async ({ page }) => {
-		// KNOWN DEFECT (issue 17/18 notes): on a loaded machine /multibase still shows one to three
-		// tasks of 55-75 ms as its five networks start and its figures first draw; on a quiet one
-		// it passes (colour tables are now cached and the weight fit has a task of its own).
-		test.fixme(route.name === 'multibase', 'long tasks when /multibase starts training on a busy machine');
 		await page.addInitScript(() => {
 			const w = window as unknown as { __long: number[] };
 			w.__long = [];
