@@ -5,7 +5,7 @@ import { PAGES, pageLinks } from './lessons';
 describe('pageLinks', () => {
 	it('links every page to its neighbours in reading order, under the base path', () => {
 		const paths = PAGES.map((p) => p.path);
-		expect(paths).toEqual(['/', '/quantization', '/bitplanes', '/xnor', '/ste', '/multibase', '/catch', '/playground']);
+		expect(paths).toEqual(['/', '/quantization', '/bitplanes', '/xnor', '/ste', '/multibase', '/catch', '/robustness', '/playground']);
 		PAGES.forEach((p, i) => {
 			const { prev, next } = pageLinks(p.path, '/bw');
 			expect(prev).toEqual(i > 0 ? { href: `/bw${PAGES[i - 1].path}`, title: PAGES[i - 1].title } : undefined);

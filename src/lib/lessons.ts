@@ -53,6 +53,12 @@ export const PAGES: PageEntry[] = [
 			'What binary networks cost, tested live: longer training, a float teacher (initialisation and distillation), wider layers, and the gap to float that remains.'
 	},
 	{
+		path: '/robustness',
+		title: 'Robust to attacks?',
+		summary:
+			'The claim that binary networks withstand adversarial attacks, tested live: a float and a binary network attacked with and without their gradients.'
+	},
+	{
 		path: '/playground',
 		title: 'Playground',
 		summary:

@@ -6,7 +6,7 @@
 import { ROUTES } from './routes';
 import { test, withoutLongTasks } from './fixtures';
 
-const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'xnor', 'ste', 'multibase', 'catch', 'playground'].includes(r.name));
+const LIVE = ROUTES.filter((r) => ['index', 'quantization', 'bitplanes', 'xnor', 'ste', 'multibase', 'catch', 'robustness', 'playground'].includes(r.name));
 
 for (const route of LIVE)
 	test(`${route.path}: no long task while scrolling through its live figures`, async ({ page }) => {

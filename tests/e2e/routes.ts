@@ -7,6 +7,7 @@ export const ROUTES = [
 	{ name: 'ste', path: '/ste', heading: 'Straight-through gradients' },
 	{ name: 'multibase', path: '/multibase', heading: 'Multi-base approximation' },
 	{ name: 'catch', path: '/catch', heading: 'The catch' },
+	{ name: 'robustness', path: '/robustness', heading: 'Robust to attacks?' },
 	{ name: 'playground', path: '/playground', heading: 'Playground' }
 ];
 
