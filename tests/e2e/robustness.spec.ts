@@ -25,6 +25,14 @@ test('both networks train, then PGD and random signs are measured at every budge
 	await expect.poll(() => new URL(page.url()).searchParams.get('attack')).toBe('noise');
 	// The same budget spent at random does less than the gradient does.
 	expect(await acc(page, 'binary', 0.1)).toBeGreaterThan(pgdBinary);
+	// One digit, attacked at the budget picked, with both networks' answers before and after.
+	const one = page.locator('figure#one-digit');
+	await one.scrollIntoViewIfNeeded();
+	await expect(one.getByTestId('digit-table')).toContainText('against the binary network', { timeout: 60_000 });
+	await expect(one.getByTestId('binary-clean')).toHaveText(/^\d \(\d+(\.\d)?%\)$/);
+	await one.getByLabel('Budget ε').selectOption('0.3');
+	await expect.poll(() => new URL(page.url()).searchParams.get('eps')).toBe('0.3');
+	await expect(one.getByTestId('digit-table')).toContainText('random signs');
 	await snap(page, 'robustness-desktop');
 	await page.setViewportSize({ width: 390, height: 844 });
 	await page.emulateMedia({ colorScheme: 'dark' });
