@@ -156,6 +156,13 @@ export const REFERENCES = {
 		year: 2018,
 		url: arxiv('1711.00449')
 	},
+	athalye2018: {
+		authors: ['Anish Athalye', 'Nicholas Carlini', 'David Wagner'],
+		title: 'Obfuscated Gradients Give a False Sense of Security: Circumventing Defenses to Adversarial Examples',
+		venue: 'International Conference on Machine Learning (ICML)',
+		year: 2018,
+		url: arxiv('1802.00420')
+	},
 	lin2019: {
 		authors: ['Ji Lin', 'Chuang Gan', 'Song Han'],
 		title: 'Defensive Quantization: When Efficiency Meets Robustness',
