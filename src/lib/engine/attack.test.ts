@@ -3,6 +3,7 @@ import { ATTACK_BLOCK, AttackEvaluation, accuracyOn, direction, exampleLosses, f
 import { makeSynthetic } from './data/synthetic';
 import { BatchNorm } from './layers/batchnorm';
 import { Dense } from './layers/dense';
+import { prepareWeights } from './layers/weights';
 import { mlpConfig, type MlpSpec } from './mlp';
 import { Model } from './model';
 import { createRng } from './rng';
@@ -82,9 +83,41 @@ describe('inputGradient', () => {
 			expect(want.some((v) => v !== 0)).toBe(true);
 			for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
 		});
+
+	// XNOR-Net's scaled weights, and ABC-Net's M weight bases with N input bases: the gradient
+	// goes through the effective weights and, at each input base, where its clip is linear.
+	for (const [what, spec] of [
+		['scaled binary weights and sign inputs', { weights: ['float', 'scaled', 'scaled'], input: ['float', 'sign', 'sign'] }],
+		[
+			'3 weight bases and 3 input bases (ABC-Net)',
+			{ weights: ['float', 'multibase', 'multibase'], input: ['float', 'multibase', 'multibase'], bases: 3, inputBases: 3 }
+		]
+	] as const)
+		it(`follows a network with ${what}`, () => {
+			const model = trained({ ...spec, weights: [...spec.weights], input: [...spec.input], estimator: 'clipped' }, 1e-2, 40);
+			const { x, y, n } = testBatch(5);
+			const got = inputGradient(model, x, y, n).grad;
+			const want = referenceInputGradient(model, x, y, n, 'clipped');
+			expect(want.some((v) => v !== 0)).toBe(true);
+			for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+		});
+
+	it('is the derivative of the loss, by central differences, for multi-base weights on float inputs', () => {
+		// No sign on the input's path: the approximated weights are constants, the loss smooth in x.
+		const model = trained({ weights: 'multibase', bases: 2, input: 'float' }, 1e-2, 40);
+		const { x, y, n } = testBatch(8);
+		const { grad } = inputGradient(model, x, y, n);
+		expectCentralDifferences(model, x, y, n, grad, 1);
+	});
 });
 
-/** dL/dx by hand for dense (float or binary weights, float or sign inputs), batch norm (running statistics) and ReLU layers. */
+/**
+ * dL/dx by hand for dense layers (float, binary, scaled or M-base weights; float, sign or
+ * N-base inputs), batch norm (running statistics) and ReLU. Scaled weights are
+ * alpha_r sign(W[r, c]) with alpha_r = mean_c |W[r, c]|; M-base weights are the engine's
+ * prepareWeights (their construction is tested in multibase.test.ts); an N-base input is
+ * sum_n beta_n A_n(x), passed back as sum_n beta_n 1[-v_n <= x <= 1 - v_n].
+ */
 function referenceInputGradient(model: Model, x: Float32Array, y: ArrayLike<number>, n: number, est: Parameters<typeof estimator>[0]): number[] {
 	const e = estimator(est);
 	type Step = { back: (d: number[][]) => number[][] };
@@ -96,14 +129,26 @@ function referenceInputGradient(model: Model, x: Float32Array, y: ArrayLike<numb
 			const W = l.W.value,
 				out = l.outSize,
 				inn = l.inSize;
-			const w = (r: number, c: number) => (l.weightMode === 'float' ? W[r * inn + c] : W[r * inn + c] >= 0 ? 1 : -1);
-			const f = hin.map((row) => row.map((v) => (l.inputMode === 'sign' ? (v >= 0 ? 1 : -1) : v)));
+			const alpha = Array.from({ length: out }, (_, r) => W.subarray(r * inn, (r + 1) * inn).reduce((t, v) => t + Math.abs(v), 0) / inn);
+			const multi = l.weightMode === 'multibase' ? prepareWeights(W, out, inn, 'multibase', l.M).effective : null;
+			const w = (r: number, c: number) => {
+				const v = W[r * inn + c];
+				if (l.weightMode === 'float') return v;
+				if (multi) return multi[r * inn + c];
+				return (v >= 0 ? 1 : -1) * (l.weightMode === 'scaled' ? alpha[r] : 1);
+			};
+			const shifts = l.v?.value ?? new Float32Array(0),
+				scales = l.beta?.value ?? new Float32Array(0);
+			const bases = (v: number) => Array.from(shifts, (sh, k) => (v >= 0.5 - sh ? 1 : -1) * scales[k]).reduce((t, u) => t + u, 0);
+			const passes = (v: number) => Array.from(shifts, (sh, k) => (v >= -sh && v <= 1 - sh ? scales[k] : 0)).reduce((t, u) => t + u, 0);
+			const f = hin.map((row) => row.map((v) => (l.inputMode === 'sign' ? (v >= 0 ? 1 : -1) : l.inputMode === 'multibase' ? bases(v) : v)));
 			h = f.map((row) => Array.from({ length: out }, (_, r) => row.reduce((s, v, c) => s + v * w(r, c), l.b ? l.b.value[r] : 0)));
 			steps.push({
 				back: (d) =>
 					d.map((dr, b) =>
 						Array.from({ length: inn }, (_, c) => {
 							const df = dr.reduce((s, v, r) => s + v * w(r, c), 0);
+							if (l.inputMode === 'multibase') return df * passes(hin[b][c]);
 							return l.inputMode === 'sign' ? e.backward(hin[b][c], df) : df;
 						})
 					)
