@@ -23,6 +23,7 @@
  * result is an exact integer that the binary result must equal; each size is checked
  * before it is timed.
  */
+import { packRows } from '../engine/bits';
 import { binaryGemmJs } from '../engine/kernels/binary-gemm';
 import { binaryConv2d, convGeometry, floatConv2d, packFilters, type ConvGeometry } from '../engine/conv';
 import { gemmBackend, matmulABt, matmulABtJs } from '../engine/gemm';
@@ -148,7 +149,8 @@ export function runConvBench(plan: ConvPlan, opts: { now: Clock; seed?: number; 
 		const rivals: { id: ConvRivalId; run: () => void }[] = [];
 		if (plan.js ?? true) {
 			rivals.push({ id: 'js-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['js-float'], matmulABtJs) });
-			rivals.push({ id: 'js-binary', run: () => binaryConv2d(x, Wp, g, 1, F, outs['js-binary'], binaryGemmJs) });
+			// All JavaScript: the scalar sign packer too, not the SIMD one packPixels prefers.
+			rivals.push({ id: 'js-binary', run: () => binaryConv2d(x, Wp, g, 1, F, outs['js-binary'], binaryGemmJs, packRows) });
 		}
 		if (simd) rivals.push({ id: 'wasm-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['wasm-float'], matmulABt) });
 		if (wasmBinary)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, randn } from '../../../tests/unit/helpers';
 import { binaryGemmJs, setBinaryGemmBackend } from './kernels/binary-gemm';
-import { binaryConv2d, col2im, conv2dReference, convGeometry, floatConv2d, im2col, packFilters } from './conv';
+import { packRows } from './bits';
+import { binaryConv2d, col2im, conv2dReference, convGeometry, floatConv2d, im2col, packFilters, packPixels } from './conv';
 import { matmulABtJs } from './gemm';
 import type { Rng } from './rng';
 
@@ -67,6 +68,16 @@ describe('float convolution by im2col and GEMM', () => {
 });
 
 describe('packed binary convolution', () => {
+	it('packs pixels (SIMD where it runs) to the same words as packRows, for 0, -0, NaN and infinities too', () => {
+		const rng = createRng(5);
+		for (const c of [1, 31, 32, 33, 256]) {
+			const pixels = 7;
+			const x = randn(rng, pixels * c);
+			[0, -0, NaN, Infinity, -Infinity].forEach((v, i) => (x[(i * 13) % x.length] = v));
+			expect(Array.from(packPixels(x, pixels, c)), `c = ${c}`).toEqual(Array.from(packRows(x, pixels, c)));
+		}
+	});
+
 	it('equals the float convolution of the signs, padded with -1, exactly, on every binary GEMM kernel', () => {
 		const rng = createRng(3);
 		for (const backend of ['auto', 'js'] as const) {
@@ -93,6 +104,9 @@ describe('packed binary convolution', () => {
 			b = new Float32Array(a.length);
 		binaryConv2d(x, packFilters(W, 4, g), g, 2, 4, a);
 		binaryConv2d(x, packFilters(W, 4, g), g, 2, 4, b, binaryGemmJs);
+		expect(Array.from(b)).toEqual(Array.from(a));
+		// ... and the scalar sign packer the benchmark's all-JavaScript pair uses.
+		binaryConv2d(x, packFilters(W, 4, g), g, 2, 4, b, binaryGemmJs, packRows);
 		expect(Array.from(b)).toEqual(Array.from(a));
 		expect(Array.from(a)).toEqual(Array.from(conv2dReference(signs(x), W, g, 2, 4, -1)));
 	});

@@ -32,6 +32,26 @@
 (module
 	(import "env" "memory" (memory 1))
 
+	;; The loader's nibble split: for each of `steps` 128-bit steps at $src (16 bytes each),
+	;; write its low nibbles (v & 0x0f per byte) at $dst + 32 s and its high nibbles
+	;; ((v >> 4) & 0x0f) at $dst + 32 s + 16. The regions must not overlap. In JavaScript this
+	;; was two shifts, two masks and two stores per 32-bit word, a tenth of the product's time
+	;; at XNOR-Net's convolution (c = 256, 3x3, 14x14).
+	(func (export "split") (param $src i32) (param $dst i32) (param $steps i32)
+		(local $v v128) (local $mask v128) (local $end i32)
+		(local.set $mask (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+		(local.set $end (i32.add (local.get $src) (i32.shl (local.get $steps) (i32.const 4))))
+		(block $done
+			(loop $next
+				(br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+				(local.set $v (v128.load (local.get $src)))
+				(v128.store (local.get $dst) (v128.and (local.get $v) (local.get $mask)))
+				(v128.store offset=16 (local.get $dst) (v128.and (i32x4.shr_u (local.get $v) (i32.const 4)) (local.get $mask)))
+				(local.set $src (i32.add (local.get $src) (i32.const 16)))
+				(local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+				(br $next)))
+	)
+
 	(func (export "bgemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32)
 		(param $steps i32) (param $k i32) (param $tmp i32)
 		(local $i i32) (local $j i32) (local $rs i32) (local $ap i32) (local $bp i32) (local $q i32) (local $cp i32)

@@ -29,6 +29,12 @@ import { BITS_RELAXED_WASM_BASE64, BITS_WASM_BASE64 } from './gemm.generated';
 export type BinaryWasmKernel = 'wasm-relaxed-simd' | 'wasm-simd';
 
 type Bgemm = (a: number, b: number, c: number, m: number, n: number, steps: number, k: number, tmp: number) => void;
+/** The relaxed module's nibble split (bits-relaxed.wat): `steps` 16-byte steps at src to 32-byte pairs at dst. */
+type Split = (src: number, dst: number, steps: number) => void;
+interface Kernel {
+	bgemm: Bgemm;
+	split: Split | null;
+}
 
 /** Bytes of scratch at address 0: a 4 x 4 tile's i32x4 partial sums, carried between chunks of rows longer than 31 steps. */
 const TMP_BYTES = 256;
@@ -38,25 +44,25 @@ const MAX_BYTES = 2 ** 31;
 let memory: WebAssembly.Memory | null = null;
 let u32 = new Uint32Array(0);
 let i32 = new Int32Array(0);
-const kernels = new Map<BinaryWasmKernel, Bgemm | null>();
+const kernels = new Map<BinaryWasmKernel, Kernel | null>();
 
-function instantiate(base64: string): Bgemm | null {
+function instantiate(base64: string): Kernel | null {
 	try {
 		if (typeof WebAssembly !== 'object') return null;
 		const bytes = decodeBase64(base64);
 		if (!WebAssembly.validate(bytes)) return null;
 		const mem = memory ?? new WebAssembly.Memory({ initial: 1 });
 		const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: mem } });
-		const f = (instance.exports as { bgemm?: unknown }).bgemm;
-		if (typeof f !== 'function') return null;
+		const { bgemm, split } = instance.exports as { bgemm?: unknown; split?: unknown };
+		if (typeof bgemm !== 'function') return null;
 		memory = mem;
-		return f as Bgemm;
+		return { bgemm: bgemm as Bgemm, split: typeof split === 'function' ? (split as Split) : null };
 	} catch {
 		return null;
 	}
 }
 
-function kernel(which: BinaryWasmKernel): Bgemm | null {
+function kernel(which: BinaryWasmKernel): Kernel | null {
 	if (!kernels.has(which)) kernels.set(which, instantiate(which === 'wasm-relaxed-simd' ? BITS_RELAXED_WASM_BASE64 : BITS_WASM_BASE64));
 	return kernels.get(which)!;
 }
@@ -88,38 +94,26 @@ function reserve(bytes: number): boolean {
  * Copy `rows` packed rows of W words (row r at X[r * W]) into the heap at word `at`
  * in the kernel's layout, `steps` 128-bit steps per row, then zero rows up to
  * `padRows`. The last word of each row is ANDed with `last`, so bits past k are 0.
- * Plain layout: the step's 4 words as they are. Nibble layout (`split`): per step,
- * the 4 words' low nibbles (w & 0x0f0f0f0f), then their high nibbles.
+ * Plain layout: the step's 4 words as they are. Nibble layout (`split` given): per step,
+ * the 4 words' low nibbles (w & 0x0f0f0f0f), then their high nibbles; the rows are laid
+ * out plainly at word `stage` first and split from there by the module's SIMD `split`.
  */
-function copyRows(X: Uint32Array, rows: number, padRows: number, W: number, steps: number, last: number, split: boolean, at: number): void {
+function copyRows(X: Uint32Array, rows: number, padRows: number, W: number, steps: number, last: number, split: Split | null, at: number, stage: number): void {
 	const h = u32;
-	const rowWords = steps * (split ? 8 : 4);
-	if (!split) {
-		if (W === rowWords && last === -1) h.set(X.subarray(0, rows * W), at);
-		else {
-			for (let r = 0; r < rows; r++) {
-				const o = at + r * rowWords;
-				if (W > 0) {
-					h.set(X.subarray(r * W, r * W + W), o);
-					h[o + W - 1] &= last;
-				}
-				h.fill(0, o + W, o + rowWords);
-			}
-		}
-	} else {
-		for (let r = 0; r < rows; r++) {
-			const x = r * W,
-				o = at + r * rowWords;
-			for (let s = 0; s < steps; s++) {
-				for (let t = 0; t < 4; t++) {
-					const w = 4 * s + t;
-					const v = w < W - 1 ? X[x + w] : w === W - 1 ? X[x + w] & last : 0;
-					h[o + 8 * s + t] = v & 0x0f0f0f0f;
-					h[o + 8 * s + 4 + t] = (v >>> 4) & 0x0f0f0f0f;
-				}
-			}
+	const plain = steps * 4,
+		to = split ? stage : at;
+	if (W === plain && last === -1) h.set(X.subarray(0, rows * W), to);
+	else {
+		// Word by word: a subarray per row costs more than the copy for the short rows this path sees.
+		for (let r = 0, x = 0; r < rows; r++) {
+			const o = to + r * plain;
+			for (let w = 0; w < W; w++, x++) h[o + w] = X[x];
+			if (W > 0) h[o + W - 1] &= last;
+			for (let w = W; w < plain; w++) h[o + w] = 0;
 		}
 	}
+	if (split) split(stage * 4, at * 4, rows * steps);
+	const rowWords = split ? 2 * plain : plain;
 	h.fill(0, at + rows * rowWords, at + padRows * rowWords);
 }
 
@@ -145,7 +139,8 @@ export function wasmBinaryGemm(
 ): boolean {
 	const f = kernel(which);
 	if (!f) return false;
-	const split = which === 'wasm-relaxed-simd';
+	const split = which === 'wasm-relaxed-simd' ? f.split : null;
+	if (which === 'wasm-relaxed-simd' && !split) return false;
 	const W = Math.ceil(k / 32),
 		steps = Math.ceil(W / 4);
 	// Empty rows: every dot product is 0 (the kernels need at least one step).
@@ -159,13 +154,15 @@ export function wasmBinaryGemm(
 		nPad = (n + 3) & ~3;
 	const aOff = TMP_BYTES,
 		bOff = aOff + mPad * rowBytes,
-		cOff = bOff + nPad * rowBytes;
-	if (!reserve(cOff + mPad * nPad * 4)) return false;
+		cOff = bOff + nPad * rowBytes,
+		// The nibble layout's staging rows, plain, past C (one operand at a time).
+		stageOff = cOff + mPad * nPad * 4;
+	if (!reserve(stageOff + (split ? Math.max(m, n) * steps * 16 : 0))) return false;
 	const r = k & 31;
 	const last = r === 0 ? -1 : (1 << r) - 1;
-	copyRows(A, m, mPad, W, steps, last, split, aOff >>> 2);
-	copyRows(B, n, nPad, W, steps, last, split, bOff >>> 2);
-	f(aOff, bOff, cOff, mPad, nPad, steps, k, 0);
+	copyRows(A, m, mPad, W, steps, last, split, aOff >>> 2, stageOff >>> 2);
+	copyRows(B, n, nPad, W, steps, last, split, bOff >>> 2, stageOff >>> 2);
+	f.bgemm(aOff, bOff, cOff, mPad, nPad, steps, k, 0);
 	const c0 = cOff >>> 2;
 	if (nPad === n) C.set(i32.subarray(c0, c0 + m * n));
 	else for (let i = 0; i < m; i++) C.set(i32.subarray(c0 + i * nPad, c0 + i * nPad + n), i * n);
