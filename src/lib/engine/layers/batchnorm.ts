@@ -117,16 +117,18 @@ export class BatchNorm implements Layer {
 		for (let j = 0; j < f; j++) mu[j] /= batch;
 		columnSums(x, mu, null, batch, f, v, null);
 		for (let j = 0; j < f; j++) {
-			const inv = 1 / Math.sqrt(v[j] / batch + this.epsilon);
-			this.invStd[j] = inv;
-			for (let r = 0; r < batch; r++) {
-				const h = (x[r * f + j] - mu[j]) * inv;
-				xhat[r * f + j] = h;
-				y[r * f + j] = g[j] * h + b[j];
-			}
+			inv[j] = this.invStd[j] = 1 / Math.sqrt(v[j] / batch + this.epsilon);
 			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu[j];
 			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v[j] / (batch - 1) : 0);
 		}
+		// Row by row, as the data lies: a column at a time strides by f floats and, at a conv
+		// layer's 64 x 14 x 14 positions, walks the whole batch once per channel.
+		for (let r = 0, o = 0; r < batch; r++, o += f)
+			for (let j = 0; j < f; j++) {
+				const h = (x[o + j] - mu[j]) * inv[j];
+				xhat[o + j] = h;
+				y[o + j] = g[j] * h + b[j];
+			}
 		return y;
 	}
 
@@ -145,15 +147,18 @@ export class BatchNorm implements Layer {
 		for (let j = 0; j < f; j++) {
 			gb[j] = sdy[j];
 			gg[j] = sdyx[j];
-			if (dx && this.lastInference) {
-				// Running statistics are constants of the input: dx = gamma dy / sqrt(runningVar + eps).
-				const k = g[j] * this.invStd[j];
-				for (let r = 0; r < batch; r++) dx[r * f + j] = k * dy[r * f + j];
-			} else if (dx) {
-				// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
-				const k = (g[j] * this.invStd[j]) / batch;
-				for (let r = 0; r < batch; r++) dx[r * f + j] = k * (batch * dy[r * f + j] - sdy[j] - xhat[r * f + j] * sdyx[j]);
-			}
+		}
+		if (!dx) return null;
+		// Per-channel factors first, then dx row by row, as the data lies (see forward).
+		const k = (this.acc1 = reuse64(this.acc1, f));
+		if (this.lastInference) {
+			// Running statistics are constants of the input: dx = gamma dy / sqrt(runningVar + eps).
+			for (let j = 0; j < f; j++) k[j] = g[j] * this.invStd[j];
+			for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * dy[o + j];
+		} else {
+			// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
+			for (let j = 0; j < f; j++) k[j] = (g[j] * this.invStd[j]) / batch;
+			for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * (batch * dy[o + j] - sdy[j] - xhat[o + j] * sdyx[j]);
 		}
 		return dx;
 	}

@@ -287,6 +287,40 @@ describe('MaxPool2D', () => {
 		finiteDiff(f, x, ix, 1e-4).forEach((g, k) => expect(g).toBeCloseTo(dx[ix[k]], 2));
 	});
 
+	it('four channels at a time (WebAssembly where it runs): the same maxima, ties to the first tap, NaN never replacing', () => {
+		const rng = createRng(13);
+		for (const [h, w, c, k, stride] of [
+			[5, 6, 8, 2, 2],
+			[7, 7, 4, 3, 2],
+			[4, 5, 12, 2, 1]
+		] as const) {
+			const p = new MaxPool2D('p', [h, w, c], k, stride);
+			const { oh, ow } = p.geometry;
+			const B = 2;
+			// Coarse values, so windows hold ties; one NaN.
+			const x = Float32Array.from(randn(rng, B * p.inSize), (v) => Math.round(v * 2) / 2);
+			x[5] = NaN;
+			const y = p.forward(x, B, { training: true });
+			const dy = Float32Array.from({ length: y.length }, (_, i) => i + 1);
+			const dx = p.backward(dy, B, true)!;
+			const want = new Float32Array(x.length);
+			for (let b = 0, o = 0; b < B; b++)
+				for (let oy = 0; oy < oh; oy++)
+					for (let ox = 0; ox < ow; ox++)
+						for (let ch = 0; ch < c; ch++, o++) {
+							let best = ((b * h + oy * stride) * w + ox * stride) * c + ch;
+							for (let ky = 0; ky < k; ky++)
+								for (let kx = 0; kx < k; kx++) {
+									const q = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ch;
+									if (x[q] > x[best]) best = q;
+								}
+							expect(Object.is(y[o], x[best]), `${h}x${w}x${c} k${k}s${stride} output ${o}`).toBe(true);
+							want[best] += dy[o];
+						}
+			expect(Array.from(dx)).toEqual(Array.from(want));
+		}
+	});
+
 	it('gives ties to the first input in window order', () => {
 		const p = new MaxPool2D('p', [2, 2, 1], 2);
 		p.forward(Float32Array.of(1, 3, 3, 3), 1, { training: true });

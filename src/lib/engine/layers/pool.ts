@@ -11,6 +11,7 @@
  */
 import type { ByteReader, ByteWriter } from '../bytes';
 import { convGeometry, type ConvGeometry } from '../conv';
+import { simdMaxPool } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 export class MaxPool2D implements Layer {
@@ -46,6 +47,8 @@ export class MaxPool2D implements Layer {
 		if (!this.arg || this.arg.length !== y.length) this.arg = new Int32Array(y.length);
 		const arg = this.arg;
 		this.lastBatch = batch;
+		// Four channels per vector in WebAssembly where it runs (the same maxima and indices).
+		if (simdMaxPool(x, batch, this.geometry, y, arg)) return y;
 		// Window offsets from its top-left value, in row-major window order (ties keep the first).
 		const kk = kernel * kernel;
 		const offs = new Int32Array(kk);

@@ -36,6 +36,7 @@ interface TrainExports {
 	): number;
 	signrows(src: number, rows: number, cols: number, dst: number, pm: number): number;
 	clipmask(x: number, dy: number, dx: number, quads: number): void;
+	maxpool(x: number, y: number, arg: number, batch: number, h: number, w: number, c: number, k: number, stride: number, oh: number, ow: number): void;
 }
 
 let tried = false;
@@ -203,5 +204,37 @@ export function simdClipMask(x: Float32Array, dy: Float32Array, dx: Float32Array
 	// Padding lanes hold stale values; their results are never read.
 	s.k.clipmask(BASE, BASE + bytes, BASE + 2 * bytes, bytes >>> 4);
 	dx.set(new Float32Array(buf, BASE + 2 * bytes, n));
+	return true;
+}
+
+/**
+ * Max-pooling of x [batch, h, w, c] (NHWC) over k x k windows with `stride`, no padding:
+ * y [batch, oh, ow, c] and arg, the element index into x of each maximum (ties keep the
+ * first tap in row-major window order; NaN never replaces), as the JavaScript loop of
+ * ../layers/pool.ts computes them for finite inputs, four channels per vector.
+ *
+ * @returns false, leaving y and arg untouched, when the kernel cannot run here or c is
+ *   not a multiple of 4.
+ */
+export function simdMaxPool(
+	x: Float32Array,
+	batch: number,
+	g: { h: number; w: number; c: number; kernel: number; stride: number; oh: number; ow: number },
+	y: Float32Array,
+	arg: Int32Array
+): boolean {
+	if ((g.c & 3) !== 0) return false;
+	const s = sharedKernels();
+	if (!s) return false;
+	const n = batch * g.h * g.w * g.c,
+		outs = batch * g.oh * g.ow * g.c;
+	const yAt = align16(BASE + n * 4),
+		argAt = align16(yAt + outs * 4);
+	if (!growTo(s.memory, argAt + outs * 4, 2 ** 31)) return false;
+	const buf = s.memory.buffer;
+	new Float32Array(buf, BASE, n).set(x.length === n ? x : x.subarray(0, n));
+	s.k.maxpool(BASE, yAt, argAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.oh, g.ow);
+	y.set(new Float32Array(buf, yAt, outs));
+	arg.set(new Int32Array(buf, argAt, outs));
 	return true;
 }

@@ -38,6 +38,9 @@
 ;; 0 it also writes sign(X) as ±1 floats there (same layout as X). It returns how many
 ;; values have |x| <= 1 (NaN does not).
 ;;
+;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): the max-pooling layer's forward
+;; pass, four channels per vector (see the function).
+;;
 ;; Whole words go 4 values at a time: f32x4.ge against 0 and i32x4.bitmask give 4 bits,
 ;; f32x4.abs and f32x4.le against 1 count the window in i32x4 lanes (a true lane is -1, so
 ;; it is subtracted). The last, partial word of a row goes one value at a time.
@@ -172,4 +175,77 @@
 		(i32.add (local.get $in)
 			(i32.add
 				(i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
-				(i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))))
+				(i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
+
+	;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): max-pooling of x [batch, h, w, c]
+	;; (NHWC float32 at x) over k x k windows with the given stride, no padding, into
+	;; y [batch, oh, ow, c], and the element index into x of each maximum into arg (int32,
+	;; same layout as y). Four channels per vector, so c must be a multiple of 4 (the caller
+	;; checks). The taps go in row-major window order and a tap replaces the maximum only when
+	;; strictly greater (f32x4.gt, false for NaN): ties keep the first, NaN never replaces, as
+	;; in the JavaScript loop of ../layers/pool.ts, whose results this equals for finite inputs.
+	(func (export "maxpool") (param $x i32) (param $y i32) (param $arg i32) (param $batch i32) (param $h i32) (param $w i32)
+		(param $c i32) (param $k i32) (param $stride i32) (param $oh i32) (param $ow i32)
+		(local $b i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $ky i32) (local $kx i32)
+		(local $first i32) (local $q i32) (local $o i32)
+		(local $m v128) (local $bi v128) (local $v v128) (local $gt v128) (local $lanes v128)
+		(local.set $lanes (v128.const i32x4 0 1 2 3))
+		(block $doneB
+			(loop $overB
+				(br_if $doneB (i32.ge_u (local.get $b) (local.get $batch)))
+				(local.set $oy (i32.const 0))
+				(block $doneY
+					(loop $overY
+						(br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+						(local.set $ox (i32.const 0))
+						(block $doneX
+							(loop $overX
+								(br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+								;; first = ((b h + oy stride) w + ox stride) c: the window's top-left element
+								(local.set $first
+									(i32.mul
+										(i32.add
+											(i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.mul (local.get $oy) (local.get $stride))) (local.get $w))
+											(i32.mul (local.get $ox) (local.get $stride)))
+										(local.get $c)))
+								(local.set $ch (i32.const 0))
+								(block $doneC
+									(loop $overC
+										(br_if $doneC (i32.ge_u (local.get $ch) (local.get $c)))
+										(local.set $q (i32.add (local.get $first) (local.get $ch)))
+										(local.set $m (v128.load (i32.add (local.get $x) (i32.shl (local.get $q) (i32.const 2)))))
+										(local.set $bi (i32x4.add (i32x4.splat (local.get $q)) (local.get $lanes)))
+										(local.set $ky (i32.const 0))
+										(block $doneKy
+											(loop $overKy
+												(br_if $doneKy (i32.ge_u (local.get $ky) (local.get $k)))
+												(local.set $kx (i32.const 0))
+												(block $doneKx
+													(loop $overKx
+														(br_if $doneKx (i32.ge_u (local.get $kx) (local.get $k)))
+														(local.set $q
+															(i32.add
+																(i32.add (local.get $first) (local.get $ch))
+																(i32.mul (i32.add (i32.mul (local.get $ky) (local.get $w)) (local.get $kx)) (local.get $c))))
+														(local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $q) (i32.const 2)))))
+														(local.set $gt (f32x4.gt (local.get $v) (local.get $m)))
+														(local.set $m (v128.bitselect (local.get $v) (local.get $m) (local.get $gt)))
+														(local.set $bi
+															(v128.bitselect (i32x4.add (i32x4.splat (local.get $q)) (local.get $lanes)) (local.get $bi) (local.get $gt)))
+														(local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+														(br $overKx)))
+												(local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+												(br $overKy)))
+										(v128.store (i32.add (local.get $y) (i32.shl (local.get $o) (i32.const 2))) (local.get $m))
+										(v128.store (i32.add (local.get $arg) (i32.shl (local.get $o) (i32.const 2))) (local.get $bi))
+										(local.set $o (i32.add (local.get $o) (i32.const 4)))
+										(local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+										(br $overC)))
+								(local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+								(br $overX)))
+						(local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+						(br $overY)))
+				(local.set $b (i32.add (local.get $b) (i32.const 1)))
+				(br $overB)))
+	)
+)
