@@ -67,6 +67,44 @@ describe('float convolution by im2col and GEMM', () => {
 	});
 });
 
+describe('im2col and col2im, four channels at a time (WebAssembly where it runs)', () => {
+	it('equal a brute-force walk bit for bit, on a chunk of examples past the first, padding included', () => {
+		const rng = createRng(6);
+		for (const g of [convGeometry(5, 6, 4, 3, 1, 1), convGeometry(7, 5, 8, 3, 2, 1), convGeometry(6, 6, 32, 2, 1, 0), convGeometry(4, 4, 12, 5, 1, 2)]) {
+			const batch = 3,
+				b0 = 1,
+				nb = 2,
+				padValue = -1;
+			const x = randn(rng, batch * g.h * g.w * g.c);
+			const rows = nb * g.oh * g.ow;
+			const cols = new Float32Array(rows * g.k);
+			im2col(x, g, b0, nb, padValue, cols);
+			const D = randn(rng, rows * g.k);
+			const dx = randn(rng, x.length); // col2im adds to what is there
+			const want = Float32Array.from(dx);
+			let wantPad = 0;
+			for (let b = b0, r = 0; b < b0 + nb; b++)
+				for (let oy = 0; oy < g.oh; oy++)
+					for (let ox = 0; ox < g.ow; ox++, r++)
+						for (let ky = 0, t = 0; ky < g.kernel; ky++)
+							for (let kx = 0; kx < g.kernel; kx++, t++)
+								for (let ch = 0; ch < g.c; ch++) {
+									const iy = oy * g.stride + ky - g.pad,
+										ix = ox * g.stride + kx - g.pad,
+										at = r * g.k + t * g.c + ch;
+									const inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+									const q = ((b * g.h + iy) * g.w + ix) * g.c + ch;
+									expect(cols[at]).toBe(inside ? x[q] : padValue);
+									if (inside) want[q] = Math.fround(want[q] + D[at]);
+									else wantPad += D[at];
+								}
+			const padSum = col2im(D, g, b0, nb, dx);
+			expect(Array.from(dx), JSON.stringify(g)).toEqual(Array.from(want));
+			expect(padSum).toBe(wantPad);
+		}
+	});
+});
+
 describe('packed binary convolution', () => {
 	it('packs pixels (SIMD where it runs) to the same words as packRows, for 0, -0, NaN and infinities too', () => {
 		const rng = createRng(5);

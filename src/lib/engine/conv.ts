@@ -33,7 +33,7 @@
  * ±1 data agree to the bit.
  */
 import { packRows, wordsFor } from './bits';
-import { simdSignRows } from './wasm/train-simd';
+import { simdCol2im, simdIm2col, simdSignRows } from './wasm/train-simd';
 import { binaryGemm } from './kernels/binary-gemm';
 import { matmulABt } from './gemm';
 
@@ -89,6 +89,8 @@ export function convGeometry(h: number, w: number, c: number, kernel: number, st
  * out-of-image values set to `padValue`. A convolution is then cols · W^T with W [F, K].
  */
 export function im2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number, padValue: number, cols: Float32Array): void {
+	// Four channels per vector in WebAssembly where it runs (the same values).
+	if (simdIm2col(x, g, b0, nb, padValue, cols)) return;
 	const { h, w, c, kernel, stride, pad, oh, ow, k } = g;
 	let r = 0;
 	for (let b = b0; b < b0 + nb; b++) {
@@ -120,6 +122,9 @@ export function im2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number,
  * returned (the gradient of a learnable padding value).
  */
 export function col2im(dcols: Float32Array, g: ConvGeometry, b0: number, nb: number, dx: Float32Array): number {
+	// Four channels per vector in WebAssembly where it runs (the same sums, in the same order).
+	const simd = simdCol2im(dcols, g, b0, nb, dx);
+	if (simd !== null) return simd;
 	const { h, w, c, kernel, stride, pad, oh, ow, k } = g;
 	let r = 0,
 		padSum = 0;

@@ -37,6 +37,21 @@ interface TrainExports {
 	signrows(src: number, rows: number, cols: number, dst: number, pm: number): number;
 	clipmask(x: number, dy: number, dx: number, quads: number): void;
 	maxpool(x: number, y: number, arg: number, batch: number, h: number, w: number, c: number, k: number, stride: number, oh: number, ow: number): void;
+	im2col(
+		x: number,
+		cols: number,
+		nb: number,
+		h: number,
+		w: number,
+		c: number,
+		k: number,
+		stride: number,
+		pad: number,
+		oh: number,
+		ow: number,
+		padValue: number
+	): void;
+	col2im(dcols: number, dx: number, nb: number, h: number, w: number, c: number, k: number, stride: number, pad: number, oh: number, ow: number): number;
 }
 
 let tried = false;
@@ -237,4 +252,66 @@ export function simdMaxPool(
 	y.set(new Float32Array(buf, yAt, outs));
 	arg.set(new Int32Array(buf, argAt, outs));
 	return true;
+}
+
+/** A convolution's geometry, as ../conv.ts's convGeometry gives it. */
+interface Geometry {
+	h: number;
+	w: number;
+	c: number;
+	kernel: number;
+	stride: number;
+	pad: number;
+	oh: number;
+	ow: number;
+	k: number;
+}
+
+/**
+ * The float im2col of ../conv.ts for examples b0 .. b0+nb-1 of x [batch, h, w, c] into
+ * cols [nb·oh·ow, k], four channels per vector.
+ *
+ * @returns false, leaving cols untouched, when the kernel cannot run here or c is not a
+ *   multiple of 4.
+ */
+export function simdIm2col(x: Float32Array, g: Geometry, b0: number, nb: number, padValue: number, cols: Float32Array): boolean {
+	if ((g.c & 3) !== 0) return false;
+	const s = sharedKernels();
+	if (!s) return false;
+	const per = g.h * g.w * g.c,
+		n = nb * per,
+		outs = nb * g.oh * g.ow * g.k;
+	const colsAt = align16(BASE + n * 4);
+	if (!growTo(s.memory, colsAt + outs * 4, 2 ** 31)) return false;
+	const buf = s.memory.buffer;
+	new Float32Array(buf, BASE, n).set(x.subarray(b0 * per, b0 * per + n));
+	s.k.im2col(BASE, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+	cols.set(new Float32Array(buf, colsAt, outs));
+	return true;
+}
+
+/**
+ * col2im, the adjoint of {@link simdIm2col}: dx [batch, h, w, c] gains each entry of
+ * dcols [nb·oh·ow, k] at the input it came from (examples b0 .. b0+nb-1), the same float32
+ * sums in the same order as ../conv.ts's loop.
+ *
+ * @returns the sum of the entries that came from padding (float64, in order), or null,
+ *   leaving dx untouched, when the kernel cannot run here or c is not a multiple of 4.
+ */
+export function simdCol2im(dcols: Float32Array, g: Geometry, b0: number, nb: number, dx: Float32Array): number | null {
+	if ((g.c & 3) !== 0) return null;
+	const s = sharedKernels();
+	if (!s) return null;
+	const per = g.h * g.w * g.c,
+		n = nb * per,
+		ins = nb * g.oh * g.ow * g.k;
+	const dxAt = align16(BASE + ins * 4);
+	if (!growTo(s.memory, dxAt + n * 4, 2 ** 31)) return null;
+	const buf = s.memory.buffer;
+	new Float32Array(buf, BASE, ins).set(dcols.subarray(0, ins));
+	const chunk = dx.subarray(b0 * per, b0 * per + n);
+	new Float32Array(buf, dxAt, n).set(chunk);
+	const padSum = s.k.col2im(BASE, dxAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow);
+	chunk.set(new Float32Array(buf, dxAt, n));
+	return padSum;
 }

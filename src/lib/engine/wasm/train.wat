@@ -39,7 +39,8 @@
 ;; values have |x| <= 1 (NaN does not).
 ;;
 ;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): the max-pooling layer's forward
-;; pass, four channels per vector (see the function).
+;; pass, four channels per vector; im2col and col2im, a conv layer's window copies and their
+;; adjoint, likewise (see the functions).
 ;;
 ;; Whole words go 4 values at a time: f32x4.ge against 0 and i32x4.bitmask give 4 bits,
 ;; f32x4.abs and f32x4.le against 1 count the window in i32x4 lanes (a true lane is -1, so
@@ -247,5 +248,138 @@
 						(br $overY)))
 				(local.set $b (i32.add (local.get $b) (i32.const 1)))
 				(br $overB)))
+	)
+
+	;; im2col(x, cols, nb, h, w, c, k, stride, pad, oh, ow, padValue): the float im2col of
+	;; ../conv.ts for nb examples of x [nb, h, w, c] (NHWC at x): row (b oh + oy) ow + ox of
+	;; cols holds the k x k window's values, tap t = ky k + kx at floats t c .. t c + c - 1,
+	;; padValue outside the image. Four channels per vector: c must be a multiple of 4.
+	(func (export "im2col") (param $x i32) (param $cols i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
+		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (param $padValue f32)
+		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
+		(local $src i32) (local $end i32) (local $o i32) (local $cb i32) (local $fill v128)
+		(local.set $fill (f32x4.splat (local.get $padValue)))
+		(local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+		(local.set $o (local.get $cols))
+		(block $doneB
+			(loop $overB
+				(br_if $doneB (i32.ge_u (local.get $b) (local.get $nb)))
+				(local.set $oy (i32.const 0))
+				(block $doneY
+					(loop $overY
+						(br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+						(local.set $ox (i32.const 0))
+						(block $doneX
+							(loop $overX
+								(br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+								(local.set $ky (i32.const 0))
+								(block $doneKy
+									(loop $overKy
+										(br_if $doneKy (i32.ge_u (local.get $ky) (local.get $k)))
+										(local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $stride)) (local.get $ky)) (local.get $pad)))
+										(local.set $kx (i32.const 0))
+										(block $doneKx
+											(loop $overKx
+												(br_if $doneKx (i32.ge_u (local.get $kx) (local.get $k)))
+												(local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $stride)) (local.get $kx)) (local.get $pad)))
+												(local.set $end (i32.add (local.get $o) (local.get $cb)))
+												;; unsigned compares: a negative coordinate is a huge one
+												(if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
+													(then
+														(local.set $src
+															(i32.add (local.get $x)
+																(i32.mul
+																	(i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix))
+																	(local.get $cb))))
+														(block $doneCopy
+															(loop $copy
+																(br_if $doneCopy (i32.ge_u (local.get $o) (local.get $end)))
+																(v128.store (local.get $o) (v128.load (local.get $src)))
+																(local.set $o (i32.add (local.get $o) (i32.const 16)))
+																(local.set $src (i32.add (local.get $src) (i32.const 16)))
+																(br $copy))))
+													(else
+														(block $doneFill
+															(loop $fillLoop
+																(br_if $doneFill (i32.ge_u (local.get $o) (local.get $end)))
+																(v128.store (local.get $o) (local.get $fill))
+																(local.set $o (i32.add (local.get $o) (i32.const 16)))
+																(br $fillLoop)))))
+												(local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+												(br $overKx)))
+										(local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+										(br $overKy)))
+								(local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+								(br $overX)))
+						(local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+						(br $overY)))
+				(local.set $b (i32.add (local.get $b) (i32.const 1)))
+				(br $overB)))
+	)
+
+	;; col2im(dcols, dx, nb, h, w, c, k, stride, pad, oh, ow) -> padSum: the adjoint of im2col,
+	;; dx [nb, h, w, c] += each entry of dcols at the input it was copied from, in row order
+	;; (f32x4.add: the same float32 sums as JavaScript's dx[i] += v). Entries from padding are
+	;; summed in f64, one at a time in the same order as ../conv.ts, and returned. c % 4 == 0.
+	(func (export "col2im") (param $dcols i32) (param $dx i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
+		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (result f64)
+		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
+		(local $dst i32) (local $end i32) (local $o i32) (local $cb i32) (local $padSum f64)
+		(local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+		(local.set $o (local.get $dcols))
+		(block $doneB
+			(loop $overB
+				(br_if $doneB (i32.ge_u (local.get $b) (local.get $nb)))
+				(local.set $oy (i32.const 0))
+				(block $doneY
+					(loop $overY
+						(br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+						(local.set $ox (i32.const 0))
+						(block $doneX
+							(loop $overX
+								(br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+								(local.set $ky (i32.const 0))
+								(block $doneKy
+									(loop $overKy
+										(br_if $doneKy (i32.ge_u (local.get $ky) (local.get $k)))
+										(local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $stride)) (local.get $ky)) (local.get $pad)))
+										(local.set $kx (i32.const 0))
+										(block $doneKx
+											(loop $overKx
+												(br_if $doneKx (i32.ge_u (local.get $kx) (local.get $k)))
+												(local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $stride)) (local.get $kx)) (local.get $pad)))
+												(local.set $end (i32.add (local.get $o) (local.get $cb)))
+												(if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
+													(then
+														(local.set $dst
+															(i32.add (local.get $dx)
+																(i32.mul
+																	(i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix))
+																	(local.get $cb))))
+														(block $doneAdd
+															(loop $add
+																(br_if $doneAdd (i32.ge_u (local.get $o) (local.get $end)))
+																(v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $o))))
+																(local.set $o (i32.add (local.get $o) (i32.const 16)))
+																(local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+																(br $add))))
+													(else
+														(block $doneSum
+															(loop $sum
+																(br_if $doneSum (i32.ge_u (local.get $o) (local.get $end)))
+																(local.set $padSum (f64.add (local.get $padSum) (f64.promote_f32 (f32.load (local.get $o)))))
+																(local.set $o (i32.add (local.get $o) (i32.const 4)))
+																(br $sum)))))
+												(local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+												(br $overKx)))
+										(local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+										(br $overKy)))
+								(local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+								(br $overX)))
+						(local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+						(br $overY)))
+				(local.set $b (i32.add (local.get $b) (i32.const 1)))
+				(br $overB)))
+		(local.get $padSum)
 	)
 )
