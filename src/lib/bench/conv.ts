@@ -25,7 +25,7 @@
  */
 import { packRows } from '../engine/bits';
 import { binaryGemmJs } from '../engine/kernels/binary-gemm';
-import { binaryConv2d, convGeometry, floatConv2d, packFilters, type ConvGeometry } from '../engine/conv';
+import { binaryConv2d, convGeometry, floatConv2d, im2colJs, packFilters, type ConvGeometry } from '../engine/conv';
 import { gemmBackend, matmulABt, matmulABtJs } from '../engine/gemm';
 import { createRng } from '../engine/rng';
 import { bestBinaryWasmKernel, wasmBinaryGemm } from '../engine/wasm/bits-simd';
@@ -148,8 +148,8 @@ export function runConvBench(plan: ConvPlan, opts: { now: Clock; seed?: number; 
 		};
 		const rivals: { id: ConvRivalId; run: () => void }[] = [];
 		if (plan.js ?? true) {
-			rivals.push({ id: 'js-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['js-float'], matmulABtJs) });
-			// All JavaScript: the scalar sign packer too, not the SIMD one packPixels prefers.
+			// All JavaScript: the scalar im2col and sign packer too, not the SIMD ones the defaults prefer.
+			rivals.push({ id: 'js-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['js-float'], matmulABtJs, im2colJs) });
 			rivals.push({ id: 'js-binary', run: () => binaryConv2d(x, Wp, g, 1, F, outs['js-binary'], binaryGemmJs, packRows) });
 		}
 		if (simd) rivals.push({ id: 'wasm-float', run: () => floatConv2d(x, W, g, 1, F, -1, outs['wasm-float'], matmulABt) });

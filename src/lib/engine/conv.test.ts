@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, randn } from '../../../tests/unit/helpers';
 import { binaryGemmJs, setBinaryGemmBackend } from './kernels/binary-gemm';
 import { packRows } from './bits';
-import { binaryConv2d, col2im, conv2dReference, convGeometry, floatConv2d, im2col, packFilters, packPixels } from './conv';
+import { binaryConv2d, col2im, conv2dReference, convGeometry, floatConv2d, im2col, im2colJs, packFilters, packPixels } from './conv';
 import { matmulABtJs } from './gemm';
 import type { Rng } from './rng';
 
@@ -79,6 +79,9 @@ describe('im2col and col2im, four channels at a time (WebAssembly where it runs)
 			const rows = nb * g.oh * g.ow;
 			const cols = new Float32Array(rows * g.k);
 			im2col(x, g, b0, nb, padValue, cols);
+			const js = new Float32Array(cols.length);
+			im2colJs(x, g, b0, nb, padValue, js);
+			expect(Array.from(js)).toEqual(Array.from(cols));
 			const D = randn(rng, rows * g.k);
 			const dx = randn(rng, x.length); // col2im adds to what is there
 			const want = Float32Array.from(dx);

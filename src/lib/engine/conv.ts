@@ -90,7 +90,11 @@ export function convGeometry(h: number, w: number, c: number, kernel: number, st
  */
 export function im2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number, padValue: number, cols: Float32Array): void {
 	// Four channels per vector in WebAssembly where it runs (the same values).
-	if (simdIm2col(x, g, b0, nb, padValue, cols)) return;
+	if (!simdIm2col(x, g, b0, nb, padValue, cols)) im2colJs(x, g, b0, nb, padValue, cols);
+}
+
+/** {@link im2col} in plain JavaScript, one value at a time (what the benchmark's all-JavaScript pair times). */
+export function im2colJs(x: Float32Array, g: ConvGeometry, b0: number, nb: number, padValue: number, cols: Float32Array): void {
 	const { h, w, c, kernel, stride, pad, oh, ow, k } = g;
 	let r = 0;
 	for (let b = b0; b < b0 + nb; b++) {
@@ -282,8 +286,9 @@ export function binaryConv2d(
 let floatScratch = new Float32Array(0);
 
 /**
- * One whole float convolution of x [batch, H, W, C] with filters W [F, K]: im2col, then
- * `gemm` (default `matmulABt`: the WebAssembly SIMD kernel where it runs). out [batch·OH·OW, F].
+ * One whole float convolution of x [batch, H, W, C] with filters W [F, K]: im2col (`cols`,
+ * default {@link im2col}: WebAssembly where it runs), then `gemm` (default `matmulABt`: the
+ * WebAssembly SIMD kernel where it runs). out [batch·OH·OW, F].
  */
 export function floatConv2d(
 	x: Float32Array,
@@ -293,11 +298,12 @@ export function floatConv2d(
 	filters: number,
 	padValue: number,
 	out: Float32Array,
-	gemm: (A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number) => void = matmulABt
+	gemm: (A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number) => void = matmulABt,
+	cols: typeof im2col = im2col
 ): void {
 	const rows = batch * g.oh * g.ow;
 	if (floatScratch.length < rows * g.k) floatScratch = new Float32Array(rows * g.k);
-	im2col(x, g, 0, batch, padValue, floatScratch);
+	cols(x, g, 0, batch, padValue, floatScratch);
 	gemm(floatScratch, W, out, rows, filters, g.k);
 }
 

@@ -287,12 +287,15 @@ describe('MaxPool2D', () => {
 		finiteDiff(f, x, ix, 1e-4).forEach((g, k) => expect(g).toBeCloseTo(dx[ix[k]], 2));
 	});
 
-	it('four channels at a time (WebAssembly where it runs): the same maxima, ties to the first tap, NaN never replacing', () => {
+	it('takes the same maxima four channels at a time (WebAssembly) and one at a time: ties to the first tap, NaN never replacing, infinities kept', () => {
 		const rng = createRng(13);
+		// C = 3 and 5 take the JavaScript loop: the same answers, infinities and -0 included.
 		for (const [h, w, c, k, stride] of [
 			[5, 6, 8, 2, 2],
 			[7, 7, 4, 3, 2],
-			[4, 5, 12, 2, 1]
+			[4, 5, 12, 2, 1],
+			[5, 6, 3, 2, 2],
+			[7, 7, 5, 3, 2]
 		] as const) {
 			const p = new MaxPool2D('p', [h, w, c], k, stride);
 			const { oh, ow } = p.geometry;
@@ -300,6 +303,9 @@ describe('MaxPool2D', () => {
 			// Coarse values, so windows hold ties; one NaN.
 			const x = Float32Array.from(randn(rng, B * p.inSize), (v) => Math.round(v * 2) / 2);
 			x[5] = NaN;
+			x[9] = Infinity;
+			x[14] = -Infinity;
+			x[20] = -0;
 			const y = p.forward(x, B, { training: true });
 			const dy = Float32Array.from({ length: y.length }, (_, i) => i + 1);
 			const dx = p.backward(dy, B, true)!;

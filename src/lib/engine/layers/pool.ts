@@ -4,9 +4,9 @@
  * Max pooling: y[b, oy, ox, c] = max over the size x size window at (oy·stride, ox·stride)
  * of channel c, no padding, OH = floor((H - size) / stride) + 1. The gradient goes to
  * the window's largest input (the first in row-major window order on ties), as in
- * PyTorch's MaxPool2d. The forward pass is branch-free (twice as fast on random data);
- * it assumes finite inputs: an infinite activation, which only a diverged network has,
- * may come out as NaN. Flatten changes nothing in memory: an NHWC batch is already
+ * PyTorch's MaxPool2d; NaN never wins a window. The forward pass runs four channels per
+ * vector in WebAssembly when C is a multiple of 4, in JavaScript otherwise, with the same
+ * results for any input. Flatten changes nothing in memory: an NHWC batch is already
  * [batch, H·W·C] row by row; it marks where dense layers take over.
  */
 import type { ByteReader, ByteWriter } from '../bytes';
@@ -60,17 +60,18 @@ export class MaxPool2D implements Layer {
 				for (let ox = 0; ox < ow; ox++, o += c) {
 					const first = xb + (oy * stride * w + ox * stride) * c;
 					for (let ch = 0; ch < c; ch++) {
-						// Branch-free argmax: a branch on which input is larger mispredicts on most
-						// windows. Strictly greater, so ties keep the first; NaN never replaces. The
-						// difference of two float32 values is exact in float64, so m + 1·(v - m) is v.
+						// Strictly greater, so ties keep the first and NaN never replaces, as the
+						// WebAssembly kernel does. (A branch-free m += gt·(v - m) was faster on random
+						// data but turned a window holding an infinity into NaN, and -0 into +0.)
 						let bi = first + ch,
 							m = x[bi];
 						for (let t = 1; t < kk; t++) {
 							const q = first + offs[t] + ch,
-								v = x[q],
-								gt = +(v > m);
-							m += gt * (v - m);
-							bi += gt * (q - bi);
+								v = x[q];
+							if (v > m) {
+								m = v;
+								bi = q;
+							}
 						}
 						y[o + ch] = m;
 						arg[o + ch] = bi;
