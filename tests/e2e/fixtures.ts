@@ -74,6 +74,25 @@ export function readNumber(text: string | null | undefined): number {
 export { expect };
 
 /**
+ * Record the page's main-thread long tasks (>= 50 ms) from its first script on, into
+ * `window.__longTasks` (durations, ms), which in-page checks may also read and clear.
+ * Call before `page.goto`.
+ */
+export async function recordLongTasks(page: Page): Promise<{ clear: () => Promise<void>; read: () => Promise<number[]> }> {
+	await page.addInitScript(() => {
+		const w = window as unknown as { __longTasks: number[] };
+		w.__longTasks = [];
+		new PerformanceObserver((list) => {
+			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+		}).observe({ type: 'longtask', buffered: true });
+	});
+	return {
+		clear: () => page.evaluate(() => void ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0)),
+		read: () => page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks])
+	};
+}
+
+/**
  * Long-task checks on a shared machine. A page at fault makes long tasks on every pass; a
  * busy core (another build beside the suite) can stretch a frame past 50 ms once. So a
  * measurement that sees any is taken again on a fresh pass, and the last pass must be

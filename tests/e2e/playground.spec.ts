@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, readNumber, snap, test } from './fixtures';
+import { expect, readNumber, snap, test, recordLongTasks } from './fixtures';
 
 const num = async (page: Page, id: string) => readNumber(await page.getByTestId(id).textContent());
 const stepOf = (page: Page) => num(page, 'step');
@@ -145,13 +145,7 @@ test('export then import round-trips the binary model; a bad file gets a clear m
 });
 
 test('no main-thread long task while the digits train, and the frame rate holds', async ({ page }) => {
-	await page.addInitScript(() => {
-		const w = window as unknown as { __longTasks: number[] };
-		w.__longTasks = [];
-		new PerformanceObserver((list) => {
-			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-		}).observe({ type: 'longtask', buffered: true });
-	});
+	await recordLongTasks(page);
 	await page.goto('/playground?data=mnist&hidden=256,256&weights=bbb&inputs=fss&batch=64');
 	await waitForStep(page, 10); // loading and the first steps are behind us
 	const result = await page.evaluate(async () => {

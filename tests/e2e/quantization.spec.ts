@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { seriousViolations } from './axe';
-import { expect, readNumber, snap, test, withoutLongTasks } from './fixtures';
+import { expect, readNumber, snap, test, withoutLongTasks, recordLongTasks } from './fixtures';
 
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
 const num = async (page: Page, id: string) => readNumber(await text(page, id));
@@ -110,13 +110,7 @@ test.describe(() => {
 });
 
 test('no main-thread long task while the network trains and is measured at every width', async ({ page }) => {
-	await page.addInitScript(() => {
-		const w = window as unknown as { __longTasks: number[] };
-		w.__longTasks = [];
-		new PerformanceObserver((list) => {
-			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-		}).observe({ type: 'longtask', buffered: true });
-	});
+	await recordLongTasks(page);
 	await withoutLongTasks(async () => {
 		await page.goto('/quantization');
 		await figure(page).scrollIntoViewIfNeeded();

@@ -3,7 +3,7 @@
  * engine's attacks run on both in the worker once they rest (nothing is mocked).
  */
 import type { Page } from '@playwright/test';
-import { expect, readNumber, snap, test, withoutLongTasks } from './fixtures';
+import { expect, readNumber, snap, test, withoutLongTasks, recordLongTasks } from './fixtures';
 
 const figure = (page: Page) => page.locator('figure#attacks');
 const acc = async (page: Page, id: string, eps: number) => readNumber(await page.getByTestId(`acc-${id}-${eps}`).textContent());
@@ -63,20 +63,14 @@ test('a malformed attack in the link falls back with a notice', async ({ page })
 });
 
 test('no main-thread long task while the networks train and are attacked, the verdict included', async ({ page }) => {
-	await page.addInitScript(() => {
-		const w = window as unknown as { __longTasks: number[] };
-		w.__longTasks = [];
-		new PerformanceObserver((list) => {
-			for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-		}).observe({ type: 'longtask', buffered: true });
-	});
+	const longTasks = await recordLongTasks(page);
 	await withoutLongTasks(async () => {
 		await page.goto('/robustness?attack=fgsm');
-		await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+		await longTasks.clear();
 		await expect(figure(page).getByTestId('attack-table')).toBeVisible({ timeout: 90_000 });
 		// The verdict's eight attacks run too, off screen, once the run has finished.
 		await expect(page.getByTestId('verdict-table')).toBeAttached({ timeout: 90_000 });
-		return page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks]);
+		return longTasks.read();
 	});
 });
 

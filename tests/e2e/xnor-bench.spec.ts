@@ -5,7 +5,7 @@
  * and copies its results, ratios included, as text. The measured ratios are printed so
  * they can be set beside `npm run bench`'s (docs/benchmarks.md).
  */
-import { expect, snap, test } from './fixtures';
+import { expect, snap, test, recordLongTasks } from './fixtures';
 
 /** '1.33 µs' / '45.10 ms' / '105 ns' -> milliseconds. */
 function toMs(s: string): number {
@@ -17,13 +17,7 @@ function toMs(s: string): number {
 test('/xnor: the benchmark runs to completion in its worker, verified, without a long task, and copies its results', async ({ page, context }) => {
 	test.setTimeout(180_000);
 	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-	await page.addInitScript(() => {
-		const w = window as unknown as { __long: number[] };
-		w.__long = [];
-		new PerformanceObserver((list) => {
-			for (const e of list.getEntries()) w.__long.push(e.duration);
-		}).observe({ type: 'longtask', buffered: true });
-	});
+	const longTasks = await recordLongTasks(page);
 	await page.goto('/xnor');
 	await page.waitForLoadState('networkidle');
 	const fig = page.getByTestId('bench');
@@ -33,14 +27,14 @@ test('/xnor: the benchmark runs to completion in its worker, verified, without a
 	await page.waitForTimeout(500);
 
 	// Count long tasks from the click to the end of the run only.
-	await page.evaluate(() => ((window as unknown as { __long: number[] }).__long.length = 0));
+	await longTasks.clear();
 	await page.getByTestId('bench-run').click();
 	await expect(page.getByTestId('bench-stop')).toBeEnabled();
 	const progress = page.getByTestId('bench-progress');
 	await expect(progress).not.toHaveAttribute('value', '0', { timeout: 30_000 });
 	await expect(page.getByTestId('bench-run')).toBeEnabled({ timeout: 150_000 });
 	await expect(progress).toHaveAttribute('value', '100');
-	const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+	const long = await longTasks.read();
 	console.log(`benchmark run: ${long.length} long tasks (${long.map((d) => d.toFixed(0)).join(', ') || 'none'})`);
 	expect(long).toEqual([]);
 
