@@ -9,6 +9,11 @@
  *   <Slider label="Bits" bind:value={url.values.bits} hidden={url.hidden('bits')} ... />
  *   <UrlNotice notices={url.notices} />
  *
+ * A page that names the values for short writes `const v = $derived(url.values)`, not a
+ * plain `const v = url.values`: Svelte compiles `bind:x={v.x}` on a plain const as a
+ * mutation of all of `v`, so every control would re-run everything that reads any value
+ * (a live figure's run request among them, which then starts its run again).
+ *
  * Call it in a component's <script> (it sets up effects). The prerendered HTML
  * shows the defaults: the URL is read only in the browser, after hydration, and
  * `ready` turns true then, so a figure can wait for it before it trains. Changes

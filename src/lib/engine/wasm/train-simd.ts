@@ -16,6 +16,8 @@
 import { decodeBase64 } from './gemm-simd';
 import { TRAIN_WASM_BASE64 } from './gemm.generated';
 import { growTo } from './memory';
+// A type only: conv.ts imports this module's kernels, and types leave no import behind.
+import type { ConvGeometry } from '../conv';
 
 interface TrainExports {
 	adam(
@@ -231,13 +233,7 @@ export function simdClipMask(x: Float32Array, dy: Float32Array, dx: Float32Array
  * @returns false, leaving y and arg untouched, when the kernel cannot run here or c is
  *   not a multiple of 4.
  */
-export function simdMaxPool(
-	x: Float32Array,
-	batch: number,
-	g: { h: number; w: number; c: number; kernel: number; stride: number; oh: number; ow: number },
-	y: Float32Array,
-	arg: Int32Array
-): boolean {
+export function simdMaxPool(x: Float32Array, batch: number, g: ConvGeometry, y: Float32Array, arg: Int32Array): boolean {
 	if ((g.c & 3) !== 0) return false;
 	const s = sharedKernels();
 	if (!s) return false;
@@ -254,19 +250,6 @@ export function simdMaxPool(
 	return true;
 }
 
-/** A convolution's geometry, as ../conv.ts's convGeometry gives it. */
-interface Geometry {
-	h: number;
-	w: number;
-	c: number;
-	kernel: number;
-	stride: number;
-	pad: number;
-	oh: number;
-	ow: number;
-	k: number;
-}
-
 /**
  * The float im2col of ../conv.ts for examples b0 .. b0+nb-1 of x [batch, h, w, c] into
  * cols [nb·oh·ow, k], four channels per vector.
@@ -274,7 +257,7 @@ interface Geometry {
  * @returns false, leaving cols untouched, when the kernel cannot run here or c is not a
  *   multiple of 4.
  */
-export function simdIm2col(x: Float32Array, g: Geometry, b0: number, nb: number, padValue: number, cols: Float32Array): boolean {
+export function simdIm2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number, padValue: number, cols: Float32Array): boolean {
 	if ((g.c & 3) !== 0) return false;
 	const s = sharedKernels();
 	if (!s) return false;
@@ -298,7 +281,7 @@ export function simdIm2col(x: Float32Array, g: Geometry, b0: number, nb: number,
  * @returns the sum of the entries that came from padding (float64, in order), or null,
  *   leaving dx untouched, when the kernel cannot run here or c is not a multiple of 4.
  */
-export function simdCol2im(dcols: Float32Array, g: Geometry, b0: number, nb: number, dx: Float32Array): number | null {
+export function simdCol2im(dcols: Float32Array, g: ConvGeometry, b0: number, nb: number, dx: Float32Array): number | null {
 	if ((g.c & 3) !== 0) return null;
 	const s = sharedKernels();
 	if (!s) return null;
