@@ -5,6 +5,8 @@
 //   gemm.wat         -> GEMM_WASM_BASE64          float32 GEMMs, SIMD (gemm-simd.ts)
 //   bits.wat         -> BITS_WASM_BASE64          binary GEMM, SIMD i8x16.popcnt (bits-simd.ts)
 //   bits-relaxed.wat -> BITS_RELAXED_WASM_BASE64  binary GEMM, relaxed SIMD (bits-simd.ts)
+//   train.wat        -> TRAIN_WASM_BASE64         a training step's elementwise kernels (train-simd.ts)
+//   sparse.wat       -> SPARSE_WASM_BASE64        a conv layer's sparse backward products (sparse-simd.ts)
 // Run by the postinstall, prebuild and pretest hooks.
 //
 // Skips the work (in a few milliseconds, without loading wabt) when the generated file
@@ -31,7 +33,8 @@ export const MODULES = [
 	{ file: 'gemm.wat', name: 'GEMM', features: { simd: true } },
 	{ file: 'bits.wat', name: 'BITS', features: { simd: true } },
 	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } },
-	{ file: 'train.wat', name: 'TRAIN', features: { simd: true } }
+	{ file: 'train.wat', name: 'TRAIN', features: { simd: true } },
+	{ file: 'sparse.wat', name: 'SPARSE', features: { simd: true } }
 ];
 export const OUT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.generated.ts');
 

@@ -67,10 +67,18 @@ describe('float convolution by im2col and GEMM', () => {
 	});
 });
 
-describe('im2col and col2im, four channels at a time (WebAssembly where it runs)', () => {
+describe('im2col and col2im, four channels at a time and the rest one by one (WebAssembly where it runs)', () => {
 	it('equal a brute-force walk bit for bit, on a chunk of examples past the first, padding included', () => {
 		const rng = createRng(6);
-		for (const g of [convGeometry(5, 6, 4, 3, 1, 1), convGeometry(7, 5, 8, 3, 2, 1), convGeometry(6, 6, 32, 2, 1, 0), convGeometry(4, 4, 12, 5, 1, 2)]) {
+		for (const g of [
+			convGeometry(5, 6, 4, 3, 1, 1),
+			convGeometry(7, 5, 8, 3, 2, 1),
+			convGeometry(6, 6, 32, 2, 1, 0),
+			convGeometry(4, 4, 12, 5, 1, 2),
+			convGeometry(6, 5, 1, 3, 1, 1),
+			convGeometry(5, 5, 3, 3, 2, 1),
+			convGeometry(4, 6, 6, 2, 1, 1)
+		]) {
 			const batch = 3,
 				b0 = 1,
 				nb = 2,

@@ -26,7 +26,10 @@
  * The backward pass is the float one: dL/dg(W) = dz^T · im2col(f(x)) and
  * dL/df(x) = col2im(dz · g(W)) with dz = dy ⊙ K, then the weight side's straight-through
  * gradient, the input side's estimator (or the N-base backward, whose beta_n also
- * collect the padding's share), plus the path through K (d|x|/dx = sign(x)).
+ * collect the padding's share), plus the path through K (d|x|/dx = sign(x)). Where the
+ * WebAssembly GEMMs run, a chunk whose dz is mostly zeros (three quarters, under 2 x 2
+ * max-pooling) runs both products over its nonzeros only (../wasm/sparse-simd.ts), with
+ * the GEMMs' bits.
  *
  * Work is done in chunks of whole examples, about CHUNK_ROWS output positions each, so
  * the buffers stay small and in cache whatever the batch.
@@ -35,11 +38,12 @@ import { wordsFor } from '../bits';
 import type { ByteReader, ByteWriter } from '../bytes';
 import { binaryConvGemm, col2im, convGeometry, im2col, im2colPacked, packFilters, packedRowWords, packPixels, type ConvGeometry } from '../conv';
 import type { Conv2dConfig, InputMode, WeightMode } from '../config';
-import { matmulAB, matmulABt, matmulAtB } from '../gemm';
+import { gemmBackend, matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
 import { betaPerRow, sign, signArray } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
+import { simdSparseConvBackward } from '../wasm/sparse-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
 
@@ -330,22 +334,28 @@ export class Conv2D implements Layer {
 		const dxe = wantDx ? (this.dxe = reuse(this.dxe, n)) : null;
 		if (dxe) dxe.fill(0);
 		let padSum = 0;
+		// The sparse kernels give the WebAssembly GEMMs' bits, so they stand in only for those.
+		const sparse = gemmBackend() === 'wasm-simd';
+		const per = this.inSize;
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
 			const nb = Math.min(this.chunk, batch - b0),
 				rows = nb * P;
 			const dzc = dz.subarray(b0 * P * F, (b0 + nb) * P * F);
-			const cols = this.colsFor(this.xe, b0, nb, pad);
-			if (b0 === 0) matmulAtB(dzc, cols, dwe, F, g.k, rows);
+			const dw = b0 === 0 ? dwe : (this.dweChunk = reuse(this.dweChunk, F * g.k));
+			// After max-pooling most of dz is zero: products over its nonzeros only, where they run.
+			const sparsePad = sparse
+				? simdSparseConvBackward(this.xe, g, b0, nb, pad, dzc, F, dxe && p.effective, dw, dxe && dxe.subarray(b0 * per, (b0 + nb) * per))
+				: null;
+			if (sparsePad !== null) padSum += sparsePad;
 			else {
-				const t = (this.dweChunk = reuse(this.dweChunk, F * g.k));
-				matmulAtB(dzc, cols, t, F, g.k, rows);
-				for (let i = 0; i < t.length; i++) dwe[i] += t[i];
+				matmulAtB(dzc, this.colsFor(this.xe, b0, nb, pad), dw, F, g.k, rows);
+				if (dxe) {
+					const dcols = (this.dcols = reuse(this.dcols, this.chunk * P * g.k));
+					matmulAB(dzc, p.effective, dcols, rows, g.k, F);
+					padSum += col2im(dcols, g, b0, nb, dxe);
+				}
 			}
-			if (dxe) {
-				const dcols = (this.dcols = reuse(this.dcols, this.chunk * P * g.k));
-				matmulAB(dzc, p.effective, dcols, rows, g.k, F);
-				padSum += col2im(dcols, g, b0, nb, dxe);
-			}
+			if (dw !== dwe) for (let i = 0; i < dw.length; i++) dwe[i] += dw[i];
 		}
 		latentGrad(this.weightMode, this.est, p, this.W.value, dwe, this.W.grad, F, g.k);
 		if (!dxe) return null;

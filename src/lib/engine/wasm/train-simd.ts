@@ -19,7 +19,7 @@ import { growTo } from './memory';
 // A type only: conv.ts imports this module's kernels, and types leave no import behind.
 import type { ConvGeometry } from '../conv';
 
-interface TrainExports {
+export interface TrainExports {
 	adam(
 		w: number,
 		g: number,
@@ -168,7 +168,12 @@ export class AdamState {
 
 let shared: { k: TrainExports; memory: WebAssembly.Memory } | null = null;
 
-function sharedKernels(): { k: TrainExports; memory: WebAssembly.Memory } | null {
+/**
+ * The shared instance (null where the module cannot run): its kernels and its growable
+ * memory, which sparse-simd.ts's module imports too, so the two read each other's results
+ * in place.
+ */
+export function sharedKernels(): { k: TrainExports; memory: WebAssembly.Memory } | null {
 	if (!shared && module()) {
 		const memory = new WebAssembly.Memory({ initial: 1 });
 		shared = { k: instantiate(memory), memory };
@@ -252,13 +257,11 @@ export function simdMaxPool(x: Float32Array, batch: number, g: ConvGeometry, y: 
 
 /**
  * The float im2col of ../conv.ts for examples b0 .. b0+nb-1 of x [batch, h, w, c] into
- * cols [nb·oh·ow, k], four channels per vector.
+ * cols [nb·oh·ow, k], four channels per vector (the last c % 4 one by one).
  *
- * @returns false, leaving cols untouched, when the kernel cannot run here or c is not a
- *   multiple of 4.
+ * @returns false, leaving cols untouched, when the kernel cannot run here.
  */
 export function simdIm2col(x: Float32Array, g: ConvGeometry, b0: number, nb: number, padValue: number, cols: Float32Array): boolean {
-	if ((g.c & 3) !== 0) return false;
 	const s = sharedKernels();
 	if (!s) return false;
 	const per = g.h * g.w * g.c,
@@ -279,10 +282,9 @@ export function simdIm2col(x: Float32Array, g: ConvGeometry, b0: number, nb: num
  * sums in the same order as ../conv.ts's loop.
  *
  * @returns the sum of the entries that came from padding (float64, in order), or null,
- *   leaving dx untouched, when the kernel cannot run here or c is not a multiple of 4.
+ *   leaving dx untouched, when the kernel cannot run here.
  */
 export function simdCol2im(dcols: Float32Array, g: ConvGeometry, b0: number, nb: number, dx: Float32Array): number | null {
-	if ((g.c & 3) !== 0) return null;
 	const s = sharedKernels();
 	if (!s) return null;
 	const per = g.h * g.w * g.c,

@@ -40,7 +40,7 @@
 ;;
 ;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): the max-pooling layer's forward
 ;; pass, four channels per vector; im2col and col2im, a conv layer's window copies and their
-;; adjoint, likewise (see the functions).
+;; adjoint, four channels per vector and the rest one by one (see the functions).
 ;;
 ;; Whole words go 4 values at a time: f32x4.ge against 0 and i32x4.bitmask give 4 bits,
 ;; f32x4.abs and f32x4.le against 1 count the window in i32x4 lanes (a true lane is -1, so
@@ -253,7 +253,8 @@
 	;; im2col(x, cols, nb, h, w, c, k, stride, pad, oh, ow, padValue): the float im2col of
 	;; ../conv.ts for nb examples of x [nb, h, w, c] (NHWC at x): row (b oh + oy) ow + ox of
 	;; cols holds the k x k window's values, tap t = ky k + kx at floats t c .. t c + c - 1,
-	;; padValue outside the image. Four channels per vector: c must be a multiple of 4.
+	;; padValue outside the image. Four channels per vector, then one at a time for c % 4 (c = 1:
+	;; a first conv layer's grey pixels).
 	(func (export "im2col") (param $x i32) (param $cols i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
 		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (param $padValue f32)
 		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
@@ -293,18 +294,31 @@
 																	(local.get $cb))))
 														(block $doneCopy
 															(loop $copy
-																(br_if $doneCopy (i32.ge_u (local.get $o) (local.get $end)))
+																(br_if $doneCopy (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $end)))
 																(v128.store (local.get $o) (v128.load (local.get $src)))
 																(local.set $o (i32.add (local.get $o) (i32.const 16)))
 																(local.set $src (i32.add (local.get $src) (i32.const 16)))
-																(br $copy))))
+																(br $copy)))
+														(block $doneCopy1
+															(loop $copy1
+																(br_if $doneCopy1 (i32.ge_u (local.get $o) (local.get $end)))
+																(f32.store (local.get $o) (f32.load (local.get $src)))
+																(local.set $o (i32.add (local.get $o) (i32.const 4)))
+																(local.set $src (i32.add (local.get $src) (i32.const 4)))
+																(br $copy1))))
 													(else
 														(block $doneFill
 															(loop $fillLoop
-																(br_if $doneFill (i32.ge_u (local.get $o) (local.get $end)))
+																(br_if $doneFill (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $end)))
 																(v128.store (local.get $o) (local.get $fill))
 																(local.set $o (i32.add (local.get $o) (i32.const 16)))
-																(br $fillLoop)))))
+																(br $fillLoop)))
+														(block $doneFill1
+															(loop $fillLoop1
+																(br_if $doneFill1 (i32.ge_u (local.get $o) (local.get $end)))
+																(f32.store (local.get $o) (local.get $padValue))
+																(local.set $o (i32.add (local.get $o) (i32.const 4)))
+																(br $fillLoop1)))))
 												(local.set $kx (i32.add (local.get $kx) (i32.const 1)))
 												(br $overKx)))
 										(local.set $ky (i32.add (local.get $ky) (i32.const 1)))
@@ -320,7 +334,7 @@
 	;; col2im(dcols, dx, nb, h, w, c, k, stride, pad, oh, ow) -> padSum: the adjoint of im2col,
 	;; dx [nb, h, w, c] += each entry of dcols at the input it was copied from, in row order
 	;; (f32x4.add: the same float32 sums as JavaScript's dx[i] += v). Entries from padding are
-	;; summed in f64, one at a time in the same order as ../conv.ts, and returned. c % 4 == 0.
+	;; summed in f64, one at a time in the same order as ../conv.ts, and returned. Any c, as im2col.
 	(func (export "col2im") (param $dcols i32) (param $dx i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
 		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (result f64)
 		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
@@ -358,11 +372,18 @@
 																	(local.get $cb))))
 														(block $doneAdd
 															(loop $add
-																(br_if $doneAdd (i32.ge_u (local.get $o) (local.get $end)))
+																(br_if $doneAdd (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $end)))
 																(v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $o))))
 																(local.set $o (i32.add (local.get $o) (i32.const 16)))
 																(local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-																(br $add))))
+																(br $add)))
+														(block $doneAdd1
+															(loop $add1
+																(br_if $doneAdd1 (i32.ge_u (local.get $o) (local.get $end)))
+																(f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $o))))
+																(local.set $o (i32.add (local.get $o) (i32.const 4)))
+																(local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+																(br $add1))))
 													(else
 														(block $doneSum
 															(loop $sum
