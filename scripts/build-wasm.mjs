@@ -7,6 +7,7 @@
 //   bits-relaxed.wat -> BITS_RELAXED_WASM_BASE64  binary GEMM, relaxed SIMD (bits-simd.ts)
 //   train.wat        -> TRAIN_WASM_BASE64         a training step's elementwise kernels (train-simd.ts)
 //   sparse.wat       -> SPARSE_WASM_BASE64        a conv layer's sparse backward products (sparse-simd.ts)
+//   norm.wat         -> NORM_WASM_BASE64          batch norm's passes (norm-simd.ts)
 // Run by the postinstall, prebuild and pretest hooks.
 //
 // Skips the work (in a few milliseconds, without loading wabt) when the generated file
@@ -34,7 +35,8 @@ export const MODULES = [
 	{ file: 'bits.wat', name: 'BITS', features: { simd: true } },
 	{ file: 'bits-relaxed.wat', name: 'BITS_RELAXED', features: { simd: true, relaxed_simd: true } },
 	{ file: 'train.wat', name: 'TRAIN', features: { simd: true } },
-	{ file: 'sparse.wat', name: 'SPARSE', features: { simd: true } }
+	{ file: 'sparse.wat', name: 'SPARSE', features: { simd: true } },
+	{ file: 'norm.wat', name: 'NORM', features: { simd: true } }
 ];
 export const OUT_PATH = join(ROOT, 'src', 'lib', 'engine', 'wasm', 'gemm.generated.ts');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, dotLoss, finiteDiff, randn, relErr, someIndices } from '../../../../tests/unit/helpers';
+import { BatchNormKernel, setNormBackend } from '../wasm/norm-simd';
 import { BatchNorm } from './batchnorm';
 import { Activation } from './activation';
 
@@ -47,6 +48,77 @@ describe('BatchNorm', () => {
 		finiteDiff(loss, bn.gamma.value, [0, 1, 2, 3]).forEach((g, k) => expect(relErr(g, gg[k])).toBeLessThan(1e-2));
 		finiteDiff(loss, bn.beta.value, [0, 1, 2, 3]).forEach((g, k) => expect(relErr(g, gb[k])).toBeLessThan(1e-2));
 	});
+});
+
+/** The layer's definition as plain float64 loops, each feature summed over rows in order. */
+function reference(x: Float32Array, dy: Float32Array, rows: number, f: number, gamma: Float32Array, beta: Float32Array, eps: number) {
+	const y = new Float32Array(rows * f),
+		dx = new Float32Array(rows * f),
+		xhat = new Float32Array(rows * f),
+		gg = new Float32Array(f),
+		gb = new Float32Array(f);
+	for (let j = 0; j < f; j++) {
+		let m = 0,
+			v = 0;
+		for (let r = 0; r < rows; r++) m += x[r * f + j];
+		m /= rows;
+		for (let r = 0; r < rows; r++) v += (x[r * f + j] - m) * (x[r * f + j] - m);
+		const inv = 1 / Math.sqrt(v / rows + eps);
+		let sdy = 0,
+			sdyx = 0;
+		for (let r = 0; r < rows; r++) {
+			const h = (x[r * f + j] - m) * inv;
+			xhat[r * f + j] = h;
+			y[r * f + j] = gamma[j] * h + beta[j];
+		}
+		for (let r = 0; r < rows; r++) {
+			sdy += dy[r * f + j];
+			sdyx += dy[r * f + j] * xhat[r * f + j];
+		}
+		gb[j] = sdy;
+		gg[j] = sdyx;
+		const k = (gamma[j] * Math.fround(inv)) / rows;
+		for (let r = 0; r < rows; r++) dx[r * f + j] = k * (rows * dy[r * f + j] - sdy - xhat[r * f + j] * sdyx);
+	}
+	return { y, dx, gg, gb };
+}
+
+describe('BatchNorm, the JavaScript loops and the WebAssembly passes', () => {
+	const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+	for (const backend of ['auto', 'js'] as const)
+		it(`equal the definition's plain loops to the bit (${backend}), odd feature counts, -0 and large values included`, () => {
+			setNormBackend(backend);
+			try {
+				expect(BatchNormKernel.create(3) !== null, 'node 20 runs the kernels: auto must use them').toBe(backend === 'auto');
+				const rng = createRng(9);
+				for (const f of [1, 3, 10, 32, 64])
+					for (const rows of [2, 5, 37]) {
+						const bn = new BatchNorm('bn', f, { type: 'batchnorm' });
+						bn.gamma.value.set(randn(rng, f));
+						bn.beta.value.set(randn(rng, f));
+						const x = randn(rng, rows * f, 3),
+							dy = randn(rng, rows * f);
+						x[0] = -0;
+						x[rows * f - 1] = 3e30;
+						dy[1 % dy.length] = -0;
+						const want = reference(x, dy, rows, f, bn.gamma.value, bn.beta.value, bn.epsilon);
+						const tag = `f=${f} rows=${rows}`;
+						expect(same(bn.forward(x, rows, { training: true }), want.y), `y ${tag}`).toBe(true);
+						expect(same(bn.backward(dy, rows, true)!, want.dx), `dx ${tag}`).toBe(true);
+						expect(same(bn.gamma.grad, want.gg), `dgamma ${tag}`).toBe(true);
+						expect(same(bn.beta.grad, want.gb), `dbeta ${tag}`).toBe(true);
+						// Inference with the running statistics, kept for an attack's gradient: dx = gamma dy / sqrt(var + eps).
+						const y = bn.forward(x, rows, { training: false, keepForBackward: true });
+						const inv = Array.from(bn.runningVar, (v) => 1 / Math.sqrt(v + bn.epsilon));
+						const wantY = Float32Array.from(x, (v, i) => bn.gamma.value[i % f] * ((v - bn.runningMean[i % f]) * inv[i % f]) + bn.beta.value[i % f]);
+						expect(same(y, wantY), `inference y ${tag}`).toBe(true);
+						const wantDx = Float32Array.from(dy, (v, i) => bn.gamma.value[i % f] * Math.fround(inv[i % f]) * v);
+						expect(same(bn.backward(dy, rows, true)!, wantDx), `inference dx ${tag}`).toBe(true);
+					}
+			} finally {
+				setNormBackend('auto');
+			}
+		});
 });
 
 describe('activations', () => {

@@ -12,6 +12,7 @@
  */
 import type { ByteReader, ByteWriter } from '../bytes';
 import type { BatchNormConfig } from '../config';
+import { BatchNormKernel } from '../wasm/norm-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 
 const reuse64 = (buf: Float64Array | null, n: number): Float64Array => (buf && buf.length === n ? buf : new Float64Array(n));
@@ -64,63 +65,83 @@ export class BatchNorm implements Layer {
 
 	/** The last forward that kept xhat was in inference mode (running statistics). */
 	private lastInference = false;
+	/** The WebAssembly passes (undefined until first asked for, null where they cannot run). */
+	private wasm: BatchNormKernel | null | undefined = undefined;
+	/** Whether the last forward kept xhat in the kernel's memory (else in this.xhat). */
+	private xhatInKernel = false;
 
 	invalidate(): void {}
 
 	/**
 	 * After a conv or pool layer the [batch·H·W, C] map is read as batch·H·W rows of C
 	 * features (one mean and variance per channel); each feature's sums add rows in order
-	 * 0, 1, ... in float64 (see columnSums), so the numbers are the plain loop's.
+	 * 0, 1, ... in float64 (see columnSums), so the numbers are the plain loop's. The passes
+	 * run in WebAssembly where it runs (../wasm/norm-simd.ts: the same bits).
 	 */
 	forward(x: Float32Array, examples: number, opts: ForwardOptions): Float32Array {
 		const f = this.gamma.value.length,
 			batch = examples * this.positions;
 		const y = (this.y = reuse(this.y, batch * f));
-		const g = this.gamma.value,
-			b = this.beta.value;
 		const mean = (this.acc1 = reuse64(this.acc1, f)),
 			inv = (this.acc2 = reuse64(this.acc2, f));
 		this.lastBatch = 0; // until a forward that keeps xhat sets it: backward needs one
+		const kernel = this.kernel();
+		const wasm = kernel !== null && kernel.load(x, batch);
 		if (!opts.training) {
 			for (let j = 0; j < f; j++) {
 				inv[j] = 1 / Math.sqrt(this.runningVar[j] + this.epsilon);
 				mean[j] = this.runningMean[j];
 			}
-			if (opts.keepForBackward) {
-				// An attack's gradient through the layer as it infers: xhat and the running scale kept.
-				const xhat = (this.xhat = reuse(this.xhat, batch * f));
+			// An attack's gradient through the layer as it infers: xhat and the running scale kept.
+			const keep = !!opts.keepForBackward;
+			if (keep) {
 				for (let j = 0; j < f; j++) this.invStd[j] = inv[j];
-				for (let r = 0, o = 0; r < batch; r++, o += f)
-					for (let j = 0; j < f; j++) {
-						const h = (x[o + j] - mean[j]) * inv[j];
-						xhat[o + j] = h;
-						y[o + j] = g[j] * h + b[j];
-					}
 				this.lastBatch = batch;
 				this.lastInference = true;
-				return y;
 			}
-			for (let r = 0, o = 0; r < batch; r++, o += f) for (let j = 0; j < f; j++) y[o + j] = g[j] * ((x[o + j] - mean[j]) * inv[j]) + b[j];
+			this.normalize(wasm, x, batch, mean, inv, keep, y);
 			return y;
 		}
 		this.lastInference = false;
 		// One example has no spread: every output would be beta and no gradient would flow.
 		if (batch < 2) throw new RangeError(`${this.name}: batch norm needs at least 2 examples per training batch, got ${batch}`);
-		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		this.lastBatch = batch;
 		const mom = this.momentum;
 		const mu = this.mu,
 			v = this.var;
-		// Sums per feature over rows 0..batch-1 in order, four features side by side: four
-		// independent chains of float64 adds instead of one (each feature's bits unchanged).
-		columnSums(x, null, null, batch, f, mu, null);
+		// Sums per feature over rows 0..batch-1 in order.
+		if (wasm) kernel.sums(null, mu);
+		else columnSums(x, null, null, batch, f, mu, null);
 		for (let j = 0; j < f; j++) mu[j] /= batch;
-		columnSums(x, mu, null, batch, f, v, null);
+		if (wasm) kernel.sums(mu, v);
+		else columnSums(x, mu, null, batch, f, v, null);
 		for (let j = 0; j < f; j++) {
 			inv[j] = this.invStd[j] = 1 / Math.sqrt(v[j] / batch + this.epsilon);
 			this.runningMean[j] = mom * this.runningMean[j] + (1 - mom) * mu[j];
 			this.runningVar[j] = mom * this.runningVar[j] + (1 - mom) * (batch > 1 ? v[j] / (batch - 1) : 0);
 		}
+		this.normalize(wasm, x, batch, mu, inv, true, y);
+		return y;
+	}
+
+	/**
+	 * y = gamma (x - mu) inv + beta, keeping xhat = (x - mu) inv for the backward pass when
+	 * `keep`: in the kernel's memory when `wasm` (x loaded there), else in this.xhat.
+	 */
+	private normalize(wasm: boolean, x: Float32Array, batch: number, mu: Float64Array, inv: Float64Array, keep: boolean, y: Float32Array): void {
+		const f = this.gamma.value.length,
+			g = this.gamma.value,
+			b = this.beta.value;
+		this.xhatInKernel = wasm && keep;
+		if (wasm) {
+			this.kernel()!.normalize(mu, inv, g, b, keep, y);
+			return;
+		}
+		if (!keep) {
+			for (let r = 0, o = 0; r < batch; r++, o += f) for (let j = 0; j < f; j++) y[o + j] = g[j] * ((x[o + j] - mu[j]) * inv[j]) + b[j];
+			return;
+		}
+		const xhat = (this.xhat = reuse(this.xhat, batch * f));
 		// Row by row, as the data lies: a column at a time strides by f floats and, at a conv
 		// layer's 64 x 14 x 14 positions, walks the whole batch once per channel.
 		for (let r = 0, o = 0; r < batch; r++, o += f)
@@ -129,21 +150,21 @@ export class BatchNorm implements Layer {
 				xhat[o + j] = h;
 				y[o + j] = g[j] * h + b[j];
 			}
-		return y;
 	}
 
 	backward(dy: Float32Array, examples: number, needDx: boolean): Float32Array | null {
 		const f = this.gamma.value.length,
 			batch = examples * this.positions;
-		if (!this.xhat || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
-		const xhat = this.xhat;
+		if (this.lastBatch === 0 || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
 		const g = this.gamma.value,
 			gg = this.gamma.grad,
 			gb = this.beta.grad;
 		const dx = needDx ? (this.dx = reuse(this.dx, batch * f)) : null;
 		const sdy = this.mu,
 			sdyx = this.var;
-		columnSums(dy, null, xhat, batch, f, sdy, sdyx);
+		const kernel = this.xhatInKernel ? this.kernel()! : null;
+		if (kernel) kernel.dySums(dy, sdy, sdyx);
+		else columnSums(dy, null, this.xhat!, batch, f, sdy, sdyx);
 		for (let j = 0; j < f; j++) {
 			gb[j] = sdy[j];
 			gg[j] = sdyx[j];
@@ -151,16 +172,24 @@ export class BatchNorm implements Layer {
 		if (!dx) return null;
 		// Per-channel factors first, then dx row by row, as the data lies (see forward).
 		const k = (this.acc1 = reuse64(this.acc1, f));
-		if (this.lastInference) {
-			// Running statistics are constants of the input: dx = gamma dy / sqrt(runningVar + eps).
-			for (let j = 0; j < f; j++) k[j] = g[j] * this.invStd[j];
-			for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * dy[o + j];
-		} else {
-			// dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat)
-			for (let j = 0; j < f; j++) k[j] = (g[j] * this.invStd[j]) / batch;
-			for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * (batch * dy[o + j] - sdy[j] - xhat[o + j] * sdyx[j]);
+		// With running statistics (an inference forward), they are constants of the input:
+		// dx = gamma dy / sqrt(runningVar + eps). Otherwise dx = gamma invStd / B (B dy - Σ dy - xhat Σ dy xhat).
+		const plain = this.lastInference;
+		for (let j = 0; j < f; j++) k[j] = plain ? g[j] * this.invStd[j] : (g[j] * this.invStd[j]) / batch;
+		if (kernel) {
+			kernel.backward(k, sdy, sdyx, batch, plain, dx);
+			return dx;
 		}
+		const xhat = this.xhat!;
+		if (plain) for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * dy[o + j];
+		else for (let o = 0, n = batch * f; o < n; o += f) for (let j = 0; j < f; j++) dx[o + j] = k[j] * (batch * dy[o + j] - sdy[j] - xhat[o + j] * sdyx[j]);
 		return dx;
+	}
+
+	/** The layer's WebAssembly passes, made on first use; null where they cannot run. */
+	private kernel(): BatchNormKernel | null {
+		if (this.wasm === undefined) this.wasm = BatchNormKernel.create(this.gamma.value.length);
+		return this.wasm;
 	}
 
 	write(w: ByteWriter): void {
