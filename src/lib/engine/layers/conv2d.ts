@@ -54,6 +54,12 @@ import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, 
  */
 export const CHUNK_ROWS = 1024;
 
+/**
+ * Largest im2col matrix of a batch kept from the forward pass for the backward one: conv1's
+ * on the digits (64 x 784 x 9 floats, 1.8 MB) is, conv2's (64 x 196 x 288, 14 MB) is not.
+ */
+const KEEP_COLS_BYTES = 4 << 20;
+
 /** The smallest window (k·k·C values) whose backward products run on the sparse kernels. */
 const SPARSE_MIN_K = 32;
 
@@ -86,6 +92,8 @@ export class Conv2D implements Layer {
 	private z: Float32Array | null = null;
 	private y: Float32Array | null = null;
 	private cols: Float32Array | null = null;
+	/** The last forward's im2col(f(x)) for the whole batch, when small (see KEEP_COLS_BYTES); else null. */
+	private keptCols: Float32Array | null = null;
 	private prod: Float32Array | null = null;
 	private pixelWords: Uint32Array[] = [];
 	private colWords: Uint32Array | null = null;
@@ -212,6 +220,10 @@ export class Conv2D implements Layer {
 				packPixels(xBase(k), batch * g.h * g.w, g.c, this.pixelWords[k]);
 			}
 		}
+		// Small windows matrices (conv1's: 9 floats per position) are made once for the whole
+		// batch and kept for the backward pass, which would otherwise make them again.
+		const kept = (this.keptCols = !this.binaryProducts && batch * P * g.k * 4 <= KEEP_COLS_BYTES ? reuse(this.keptCols, batch * P * g.k) : null);
+		if (kept) im2col(xe, g, 0, batch, pad, kept);
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
 			const nb = Math.min(this.chunk, batch - b0),
 				rows = nb * P;
@@ -241,8 +253,13 @@ export class Conv2D implements Layer {
 			} else if (this.weightMode === 'scaled') {
 				// (f(x) ⊛ sign(W)) then alpha per filter: the same order as the binary path above.
 				const prod = (this.prod = reuse(this.prod, this.chunk * P * F));
-				matmulABt(this.colsFor(xe, b0, nb, pad), p.bases[0], prod, rows, F, g.k);
+				matmulABt(this.forwardCols(b0, nb), p.bases[0], prod, rows, F, g.k);
 				accumulatePair(yc, prod, rows, F, true, p, 0, this.beta?.value ?? null, 0);
+			} else if (kept) {
+				// The whole batch's windows are at hand: one product (each output row's sum is the
+				// same whatever the rows around it, so the bits are the chunked products').
+				matmulABt(kept, p.effective, y, batch * P, F, g.k);
+				break;
 			} else {
 				matmulABt(this.colsFor(xe, b0, nb, pad), p.effective, yc, rows, F, g.k);
 			}
@@ -259,6 +276,12 @@ export class Conv2D implements Layer {
 			for (let r = 0, rows = batch * P; r < rows; r++) for (let f = 0, o = r * F; f < F; f++) y[o + f] += bv[f];
 		}
 		return y;
+	}
+
+	/** The windows of examples b0 .. b0+nb-1 of the last forward's f(x): the kept ones, or made now. */
+	private forwardCols(b0: number, nb: number): Float32Array {
+		const K = this.geometry.oh * this.geometry.ow * this.geometry.k;
+		return this.keptCols ? this.keptCols.subarray(b0 * K, (b0 + nb) * K) : this.colsFor(this.xe!, b0, nb, this.padValue());
 	}
 
 	/** im2col of examples b0.. b0+nb-1 into the layer's chunk buffer. */
@@ -353,7 +376,7 @@ export class Conv2D implements Layer {
 				: null;
 			if (sparsePad !== null) padSum += sparsePad;
 			else {
-				matmulAtB(dzc, this.colsFor(this.xe, b0, nb, pad), dw, F, g.k, rows);
+				matmulAtB(dzc, this.forwardCols(b0, nb), dw, F, g.k, rows);
 				if (dxe) {
 					const dcols = (this.dcols = reuse(this.dcols, this.chunk * P * g.k));
 					matmulAB(dzc, p.effective, dcols, rows, g.k, F);

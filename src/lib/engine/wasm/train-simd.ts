@@ -53,6 +53,20 @@ export interface TrainExports {
 		ow: number,
 		padValue: number
 	): void;
+	im2colnarrow(
+		x: number,
+		cols: number,
+		nb: number,
+		h: number,
+		w: number,
+		c: number,
+		k: number,
+		stride: number,
+		pad: number,
+		oh: number,
+		ow: number,
+		padValue: number
+	): void;
 	col2im(dcols: number, dx: number, nb: number, h: number, w: number, c: number, k: number, stride: number, pad: number, oh: number, ow: number): number;
 }
 
@@ -257,7 +271,8 @@ export function simdMaxPool(x: Float32Array, batch: number, g: ConvGeometry, y: 
 
 /**
  * The float im2col of ../conv.ts for examples b0 .. b0+nb-1 of x [batch, h, w, c] into
- * cols [nb·oh·ow, k], four channels per vector (the last c % 4 one by one).
+ * cols [nb·oh·ow, k], four channels per vector (the last c % 4 one by one), or for c < 4
+ * column by column.
  *
  * @returns false, leaving cols untouched, when the kernel cannot run here.
  */
@@ -271,7 +286,9 @@ export function simdIm2col(x: Float32Array, g: ConvGeometry, b0: number, nb: num
 	if (!growTo(s.memory, colsAt + outs * 4, 2 ** 31)) return false;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, BASE, n).set(x.subarray(b0 * per, b0 * per + n));
-	s.k.im2col(BASE, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+	// Few channels: column by column (a window at a time would copy 1-3 floats per tap).
+	const im2col = g.c < 4 ? s.k.im2colnarrow : s.k.im2col;
+	im2col(BASE, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
 	cols.set(new Float32Array(buf, colsAt, outs));
 	return true;
 }

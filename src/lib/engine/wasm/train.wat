@@ -403,4 +403,74 @@
 				(br $overB)))
 		(local.get $padSum)
 	)
+
+	;; im2colnarrow(x, cols, nb, h, w, c, k, stride, pad, oh, ow, padValue): im2col's result
+	;; for few channels (c < 4, a first layer's grey or colour pixels), column by column:
+	;; for each window row and tap, the taps of a whole output row come from one input row,
+	;; so the inner loop walks ox with plain strides instead of re-deriving each window.
+	(func (export "im2colnarrow") (param $x i32) (param $cols i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
+		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (param $padValue f32)
+		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $ch i32) (local $iy i32) (local $ix i32)
+		(local $K4 i32) (local $rowOut i32) (local $dst i32) (local $rowIn i32) (local $inside i32)
+		(local.set $K4 (i32.shl (i32.mul (i32.mul (local.get $k) (local.get $k)) (local.get $c)) (i32.const 2)))
+		(local.set $rowOut (local.get $cols))
+		(block $doneB
+			(loop $overB
+				(br_if $doneB (i32.ge_u (local.get $b) (local.get $nb)))
+				(local.set $oy (i32.const 0))
+				(block $doneY
+					(loop $overY
+						(br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+						(local.set $ky (i32.const 0))
+						(block $doneKy
+							(loop $overKy
+								(br_if $doneKy (i32.ge_u (local.get $ky) (local.get $k)))
+								(local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $stride)) (local.get $ky)) (local.get $pad)))
+								;; the input row's first value; x itself for a padding row, so every load below
+								;; stays in bounds (its value is then not used)
+								(local.set $rowIn
+									(select
+										(i32.add (local.get $x)
+											(i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $c)) (i32.const 2)))
+										(local.get $x)
+										(i32.lt_u (local.get $iy) (local.get $h))))
+								(local.set $kx (i32.const 0))
+								(block $doneKx
+									(loop $overKx
+										(br_if $doneKx (i32.ge_u (local.get $kx) (local.get $k)))
+										(local.set $ch (i32.const 0))
+										(block $doneC
+											(loop $overC
+												(br_if $doneC (i32.ge_u (local.get $ch) (local.get $c)))
+												;; column (ky k + kx) c + ch of every window in this output row
+												(local.set $dst
+													(i32.add (local.get $rowOut)
+														(i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $k)) (local.get $kx)) (local.get $c)) (local.get $ch)) (i32.const 2))))
+												(local.set $ox (i32.const 0))
+												(block $doneX
+													(loop $overX
+														(br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+														(local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $stride)) (local.get $kx)) (local.get $pad)))
+														;; unsigned compares: a negative coordinate is a huge one
+														(local.set $inside (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))))
+														(f32.store (local.get $dst)
+															(select
+																(f32.load (i32.add (local.get $rowIn) (i32.shl (i32.add (i32.mul (select (local.get $ix) (i32.const 0) (local.get $inside)) (local.get $c)) (local.get $ch)) (i32.const 2))))
+																(local.get $padValue)
+																(local.get $inside)))
+														(local.set $dst (i32.add (local.get $dst) (local.get $K4)))
+														(local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+														(br $overX)))
+												(local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+												(br $overC)))
+										(local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+										(br $overKx)))
+								(local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+								(br $overKy)))
+						(local.set $rowOut (i32.add (local.get $rowOut) (i32.mul (local.get $ow) (local.get $K4))))
+						(local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+						(br $overY)))
+				(local.set $b (i32.add (local.get $b) (i32.const 1)))
+				(br $overB)))
+	)
 )
