@@ -48,8 +48,8 @@ export function sign(x: number): 1 | -1 {
 /**
  * Element-wise {@link sign}, the engine's one bulk sign: out[i] = sign(x[i]). Shapes:
  * any, out has x's length. `out` may be `x` itself. Allocates a Float32Array when
- * `out` is omitted. The conv layer binarizes its sign inputs with it (the dense layer
- * binarizes and packs in one pass, bits.ts's `signRows`, on the same {@link signBit}).
+ * `out` is omitted. The layers binarize and pack their sign inputs in one pass instead
+ * (bits.ts's `signRows`, or its WebAssembly twin), on the same {@link signBit}.
  */
 export function signArray<T extends FloatArray = Float32Array>(x: NumArray, out?: T): T {
 	const n = x.length;

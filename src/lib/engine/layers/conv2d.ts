@@ -34,16 +34,17 @@
  * Work is done in chunks of whole examples, about CHUNK_ROWS output positions each, so
  * the buffers stay small and in cache whatever the batch.
  */
-import { wordsFor } from '../bits';
+import { signRows, wordsFor } from '../bits';
 import type { ByteReader, ByteWriter } from '../bytes';
 import { binaryConvGemm, col2im, convGeometry, im2col, im2colPacked, packFilters, packedRowWords, packPixels, type ConvGeometry } from '../conv';
 import type { Conv2dConfig, InputMode, WeightMode } from '../config';
 import { gemmBackend, matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
-import { betaPerRow, sign, signArray } from '../quantize';
+import { betaPerRow, sign } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
 import { simdSparseConvBackward } from '../wasm/sparse-simd';
+import { simdSignRows } from '../wasm/train-simd';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
 
@@ -104,6 +105,8 @@ export class Conv2D implements Layer {
 	private dxe: Float32Array | null = null;
 	private dx: Float32Array | null = null;
 	private lastBatch = 0;
+	/** How many of the last forward's inputs had |x| <= 1 ('sign' inputs), counted as they were binarized. */
+	private xInside = 0;
 
 	/**
 	 * @param inShape [H, W, C] of the input maps
@@ -164,12 +167,8 @@ export class Conv2D implements Layer {
 
 	/** Share (0..1) of the last forward's inputs with |x| <= 1 ('sign' inputs; else null). See Dense.inputClipShare. */
 	inputClipShare(): number | null {
-		const x = this.x;
-		if (this.inputMode !== 'sign' || !x || this.lastBatch === 0) return null;
-		const n = this.lastBatch * this.inSize;
-		let inside = 0;
-		for (let i = 0; i < n; i++) inside += +(x[i] >= -1) & +(x[i] <= 1);
-		return inside / n;
+		if (this.inputMode !== 'sign' || !this.x || this.lastBatch === 0) return null;
+		return this.xInside / (this.lastBatch * this.inSize);
 	}
 
 	/** The padding value of f(x): 0 for float inputs, -1 for sign, -Σ beta_n for N bases (each base padded with -1). */
@@ -195,9 +194,22 @@ export class Conv2D implements Layer {
 		this.x = x;
 		this.lastBatch = batch;
 
+		const usePacked = packed && this.binaryProducts;
+		const wc = wordsFor(g.c),
+			pixels = batch * g.h * g.w;
+		if (usePacked)
+			for (let k = 0; k < this.N; k++)
+				if (!this.pixelWords[k] || this.pixelWords[k].length < pixels * wc) this.pixelWords[k] = new Uint32Array(pixels * wc);
 		let xe = x;
 		if (this.inputMode === 'sign') {
-			xe = this.xe = signArray(x.subarray(0, n), reuse(this.xe, n));
+			xe = this.xe = reuse(this.xe, n);
+			// One pass: the ±1 floats (for dL/dW), the pixels' packed words (for the product) and the clip share.
+			const words = usePacked ? this.pixelWords[0] : null;
+			const simd = simdSignRows(x.subarray(0, n), pixels, g.c, xe);
+			if (simd) {
+				words?.set(simd.words);
+				this.xInside = simd.inside;
+			} else this.xInside = signRows(x, pixels, g.c, xe, words);
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, n);
 			this.xBases = reuse(this.xBases, this.N * n);
@@ -209,16 +221,11 @@ export class Conv2D implements Layer {
 
 		const y = (this.y = reuse(this.y, batch * P * F));
 		const z = kmap ? (this.z = reuse(this.z, batch * P * F)) : null;
-		const usePacked = packed && this.binaryProducts;
 		if (usePacked) {
 			// Each weight base packed for the kernel (runs of wordsFor(C) words per filter tap), once per prepare.
 			p.packed ??= p.bases.map((B) => packFilters(B, F, g));
-			const wc = wordsFor(g.c);
-			for (let k = 0; k < this.N; k++) {
-				const len = batch * g.h * g.w * wc;
-				if (!this.pixelWords[k] || this.pixelWords[k].length < len) this.pixelWords[k] = new Uint32Array(len);
-				packPixels(xBase(k), batch * g.h * g.w, g.c, this.pixelWords[k]);
-			}
+			// Sign inputs were packed with their signs above; each input base is packed here.
+			if (this.inputMode === 'multibase') for (let k = 0; k < this.N; k++) packPixels(xBase(k), pixels, g.c, this.pixelWords[k]);
 		}
 		// Small windows matrices (conv1's: 9 floats per position) are made once for the whole
 		// batch and kept for the backward pass, which would otherwise make them again.
