@@ -27,7 +27,8 @@ interface SparseExports {
 		chi: number,
 		nidx: number,
 		cval: number,
-		rowBytes: number
+		rowBytes: number,
+		table: number
 	): number;
 	spmm(lo: number, hi: number, idx: number, val: number, lists: number, M: number, k: number, out: number, group: number): void;
 }
@@ -110,8 +111,10 @@ export function simdSparseConvBackward(
 	};
 	const dzAt = take(entries * 4),
 		rstart = take((rows + 1) * 4),
-		fidx = take(entries * 4),
-		rval = take(entries * 4),
+		// + 3 entries: the scan stores four at a time (see sparse.wat)
+		fidx = take((entries + 3) * 4),
+		rval = take((entries + 3) * 4),
+		table = take(256),
 		clo = take(F * 4),
 		chi = take(F * 4),
 		nidx = take(entries * 4),
@@ -127,7 +130,7 @@ export function simdSparseConvBackward(
 	const group = Math.max(1, Math.floor(L1_GROUP_BYTES / (K * 4)));
 	const buf = s.memory.buffer;
 	new Float32Array(buf, dzAt, entries).set(dz.subarray(0, entries));
-	const nonzeros = s.sparse.scan(dzAt, rows, F, rstart, fidx, rval, clo, chi, nidx, cval, K * 4);
+	const nonzeros = s.sparse.scan(dzAt, rows, F, rstart, fidx, rval, clo, chi, nidx, cval, K * 4, table);
 	if (nonzeros > SPARSE_MAX_DENSITY * entries) return null;
 
 	new Float32Array(buf, xAt, n).set(xe.subarray(b0 * per, b0 * per + n));

@@ -7,7 +7,7 @@
 ;; backward products of the layer, dW = dz^T cols and dcols = dz W, spend three quarters
 ;; of their multiply-adds on those zeros.
 ;;
-;; scan(dz, rows, F, rstart, fidx, rval, clo, chi, nidx, cval) -> nonzeros
+;; scan(dz, rows, F, rstart, fidx, rval, clo, chi, nidx, cval, rowBytes, table) -> nonzeros
 ;;
 ;;   lists the nonzero entries of dz [rows, F] (float32, row-major) twice:
 ;;   - by rows (CSR): row r's entries at rstart[r] .. rstart[r + 1] - 1 of fidx (their
@@ -37,16 +37,52 @@
 	(import "env" "memory" (memory 1))
 
 	(func (export "scan") (param $dz i32) (param $rows i32) (param $F i32) (param $rstart i32) (param $fidx i32) (param $rval i32)
-		(param $clo i32) (param $chi i32) (param $nidx i32) (param $cval i32) (param $rowBytes i32) (result i32)
+		(param $clo i32) (param $chi i32) (param $nidx i32) (param $cval i32) (param $rowBytes i32) (param $table i32) (result i32)
 		(local $r i32) (local $f i32) (local $nnz i32) (local $v f32) (local $e i32) (local $e1 i32) (local $cp i32) (local $slot i32)
-		(local $sum i32) (local $n i32) (local $rOff i32)
-		;; By rows, branch-free: every entry is written at the next free slot, which advances
-		;; only past a nonzero (signs of gradients are coin flips a branch would mispredict).
+		(local $sum i32) (local $n i32) (local $rOff i32) (local $m i32) (local $l i32) (local $vv v128) (local $sh v128)
+		;; The compaction table: for each 4-bit mask m, the byte shuffle that moves the lanes
+		;; set in m to the front, in order (the other bytes 0x80: zeros, never kept).
+		(block $doneM
+			(loop $overM
+				(br_if $doneM (i32.ge_u (local.get $m) (i32.const 16)))
+				(v128.store (i32.add (local.get $table) (i32.shl (local.get $m) (i32.const 4))) (i8x16.splat (i32.const 0x80)))
+				(local.set $n (i32.add (local.get $table) (i32.shl (local.get $m) (i32.const 4))))
+				(local.set $l (i32.const 0))
+				(block $doneL
+					(loop $overL
+						(br_if $doneL (i32.ge_u (local.get $l) (i32.const 4)))
+						(if (i32.and (i32.shr_u (local.get $m) (local.get $l)) (i32.const 1))
+							(then
+								;; bytes 4l .. 4l+3 as one little-endian word
+								(i32.store (local.get $n) (i32.add (i32.mul (i32.shl (local.get $l) (i32.const 2)) (i32.const 0x01010101)) (i32.const 0x03020100)))
+								(local.set $n (i32.add (local.get $n) (i32.const 4)))))
+						(local.set $l (i32.add (local.get $l) (i32.const 1)))
+						(br $overL)))
+				(local.set $m (i32.add (local.get $m) (i32.const 1)))
+				(br $overM)))
+		;; By rows, branch-free: four values at a time, their nonzeros (f32x4.ne: -0 is left out
+		;; with +0, NaN kept) shuffled to the front and stored whole at the next free slot, which
+		;; advances by their count (signs of gradients are coin flips a branch would mispredict;
+		;; the stores reach 3 entries past the last, which the caller leaves room for); a row's
+		;; last F % 4 one at a time.
 		(block $doneR
 			(loop $overR
 				(br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
 				(i32.store (i32.add (local.get $rstart) (i32.shl (local.get $r) (i32.const 2))) (local.get $nnz))
 				(local.set $f (i32.const 0))
+				(block $done4
+					(loop $over4
+						(br_if $done4 (i32.gt_u (i32.add (local.get $f) (i32.const 4)) (local.get $F)))
+						(local.set $vv (v128.load (local.get $dz)))
+						(local.set $m (i32x4.bitmask (f32x4.ne (local.get $vv) (v128.const f32x4 0 0 0 0))))
+						(local.set $sh (v128.load (i32.add (local.get $table) (i32.shl (local.get $m) (i32.const 4)))))
+						(v128.store (i32.add (local.get $rval) (i32.shl (local.get $nnz) (i32.const 2))) (i8x16.swizzle (local.get $vv) (local.get $sh)))
+						(v128.store (i32.add (local.get $fidx) (i32.shl (local.get $nnz) (i32.const 2)))
+							(i8x16.swizzle (i32x4.add (i32x4.splat (local.get $f)) (v128.const i32x4 0 1 2 3)) (local.get $sh)))
+						(local.set $nnz (i32.add (local.get $nnz) (i32.popcnt (local.get $m))))
+						(local.set $dz (i32.add (local.get $dz) (i32.const 16)))
+						(local.set $f (i32.add (local.get $f) (i32.const 4)))
+						(br $over4)))
 				(block $doneF
 					(loop $overF
 						(br_if $doneF (i32.ge_u (local.get $f) (local.get $F)))
