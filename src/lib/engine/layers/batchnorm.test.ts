@@ -92,28 +92,36 @@ describe('BatchNorm, the JavaScript loops and the WebAssembly passes', () => {
 				expect(BatchNormKernel.create(3) !== null, 'node 20 runs the kernels: auto must use them').toBe(backend === 'auto');
 				const rng = createRng(9);
 				for (const f of [1, 3, 10, 32, 64])
-					for (const rows of [2, 5, 37]) {
-						const bn = new BatchNorm('bn', f, { type: 'batchnorm' });
-						bn.gamma.value.set(randn(rng, f));
-						bn.beta.value.set(randn(rng, f));
-						const x = randn(rng, rows * f, 3),
-							dy = randn(rng, rows * f);
-						x[0] = -0;
-						x[rows * f - 1] = 3e30;
-						dy[1 % dy.length] = -0;
-						const want = reference(x, dy, rows, f, bn.gamma.value, bn.beta.value, bn.epsilon);
-						const tag = `f=${f} rows=${rows}`;
-						expect(same(bn.forward(x, rows, { training: true }), want.y), `y ${tag}`).toBe(true);
-						expect(same(bn.backward(dy, rows, true)!, want.dx), `dx ${tag}`).toBe(true);
-						expect(same(bn.gamma.grad, want.gg), `dgamma ${tag}`).toBe(true);
-						expect(same(bn.beta.grad, want.gb), `dbeta ${tag}`).toBe(true);
-						// Inference with the running statistics, kept for an attack's gradient: dx = gamma dy / sqrt(var + eps).
-						const y = bn.forward(x, rows, { training: false, keepForBackward: true });
-						const inv = Array.from(bn.runningVar, (v) => 1 / Math.sqrt(v + bn.epsilon));
-						const wantY = Float32Array.from(x, (v, i) => bn.gamma.value[i % f] * ((v - bn.runningMean[i % f]) * inv[i % f]) + bn.beta.value[i % f]);
-						expect(same(y, wantY), `inference y ${tag}`).toBe(true);
-						const wantDx = Float32Array.from(dy, (v, i) => bn.gamma.value[i % f] * Math.fround(inv[i % f]) * v);
-						expect(same(bn.backward(dy, rows, true)!, wantDx), `inference dx ${tag}`).toBe(true);
+					for (const positions of [1, 3]) {
+						// One layer through growing and shrinking batches; with 3 positions per example
+						// (after a conv layer), each channel is normalised over examples x positions rows.
+						const bn = new BatchNorm('bn', f * positions, { type: 'batchnorm' }, f);
+						for (const examples of [2, 5, 37, 4]) {
+							const rows = examples * positions;
+							bn.gamma.value.set(randn(rng, f));
+							bn.beta.value.set(randn(rng, f));
+							const x = randn(rng, rows * f, 3),
+								dy = randn(rng, rows * f);
+							x[0] = -0;
+							x[rows * f - 1] = 3e30;
+							dy[1 % dy.length] = -0;
+							const want = reference(x, dy, rows, f, bn.gamma.value, bn.beta.value, bn.epsilon);
+							const tag = `f=${f} rows=${rows} positions=${positions}`;
+							expect(same(bn.forward(x, examples, { training: true }), want.y), `y ${tag}`).toBe(true);
+							expect(same(bn.backward(dy, examples, true)!, want.dx), `dx ${tag}`).toBe(true);
+							expect(same(bn.gamma.grad, want.gg), `dgamma ${tag}`).toBe(true);
+							expect(same(bn.beta.grad, want.gb), `dbeta ${tag}`).toBe(true);
+							// Inference with the running statistics, kept for an attack's gradient: dx = gamma dy / sqrt(var + eps).
+							const y = bn.forward(x, examples, { training: false, keepForBackward: true });
+							const inv = Array.from(bn.runningVar, (v) => 1 / Math.sqrt(v + bn.epsilon));
+							const wantY = Float32Array.from(
+								x,
+								(v, i) => bn.gamma.value[i % f] * ((v - bn.runningMean[i % f]) * inv[i % f]) + bn.beta.value[i % f]
+							);
+							expect(same(y, wantY), `inference y ${tag}`).toBe(true);
+							const wantDx = Float32Array.from(dy, (v, i) => bn.gamma.value[i % f] * Math.fround(inv[i % f]) * v);
+							expect(same(bn.backward(dy, examples, true)!, wantDx), `inference dx ${tag}`).toBe(true);
+						}
 					}
 			} finally {
 				setNormBackend('auto');

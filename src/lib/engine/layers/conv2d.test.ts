@@ -9,6 +9,7 @@ import { BatchNorm } from './batchnorm';
 import { Conv2D } from './conv2d';
 import { MaxPool2D } from './pool';
 import { convAsDense, layerStorage } from './storage';
+import { setSparseBackward } from '../wasm/sparse-simd';
 
 type Shape = [number, number, number];
 
@@ -362,5 +363,58 @@ describe('BatchNorm after conv layers', () => {
 		const ix = someIndices(rng, x.length, 10);
 		finiteDiff(f, x, ix, 1e-3).forEach((g, k) => expect(relErr(g, dx[ix[k]])).toBeLessThan(2e-2));
 		finiteDiff(f, bn.gamma.value, [0, 1, 2], 1e-3).forEach((g, k) => expect(relErr(g, gg[k])).toBeLessThan(1e-2));
+	});
+});
+
+describe('Conv2D backward over the nonzeros of dz (the sparse kernels)', () => {
+	it('gives the weights, the inputs, the biases and the input scales the bits of the GEMM path, over several chunks', () => {
+		const rng = createRng(21);
+		// Windows of 72 and 36 values (the sparse kernels take 32 or more), 14 x 14 maps: 5 examples a chunk.
+		const cases: [Partial<Conv2dConfig>, Shape][] = [
+			[{ weights: 'binary', input: 'sign', filters: 8, padding: 1 }, [14, 14, 8]],
+			[{ weights: 'float', input: 'float', filters: 6, padding: 1 }, [14, 14, 4]],
+			[{ weights: 'scaled', input: 'sign', filters: 4, padding: 0 }, [14, 14, 8]],
+			[{ weights: 'multibase', input: 'multibase', bases: 2, inputBases: 2, filters: 4, padding: 1 }, [14, 14, 4]]
+		];
+		for (const [cfg, shape] of cases) {
+			const batch = 12;
+			const x = randn(rng, batch * shape[0] * shape[1] * shape[2]);
+			const sparse = make(shape, cfg, 3),
+				dense = make(shape, cfg, 3);
+			const y = sparse.forward(x, batch, { training: true });
+			dense.forward(x, batch, { training: true });
+			// Three quarters of dy zero (some -0), as after 2 x 2 max-pooling.
+			const dy = randn(rng, y.length);
+			for (let i = 0; i < dy.length; i++) if (rng.uniform(0, 1) < 0.75) dy[i] = i % 3 ? 0 : -0;
+			const got = Float32Array.from(sparse.backward(dy, batch, true)!);
+			setSparseBackward('off');
+			try {
+				const want = dense.backward(dy, batch, true)!;
+				const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]));
+				const tag = JSON.stringify(cfg);
+				expect(same(got, want), `dx ${tag}`).toBe(true);
+				sparse.params.forEach((p, k) => expect(same(p.grad, dense.params[k].grad), `${p.name} ${tag}`).toBe(true));
+			} finally {
+				setSparseBackward('auto');
+			}
+		}
+	});
+});
+
+describe('Conv2D keeping a small batch windows (KEEP_COLS_BYTES)', () => {
+	it('gives each example the output and input gradient it gets in a batch too large to keep them', () => {
+		const rng = createRng(22);
+		const shape: Shape = [28, 28, 1];
+		// 9 floats a position: 100 examples keep theirs (2.8 MB, one GEMM), 200 do not (5.6 MB, chunked).
+		const small = make(shape, { filters: 4, padding: 1, bias: false }, 5),
+			large = make(shape, { filters: 4, padding: 1, bias: false }, 5);
+		const x = randn(rng, 200 * 784),
+			dy = randn(rng, 200 * 784 * 4);
+		const ys = Float32Array.from(small.forward(x, 100, { training: true }));
+		const yl = large.forward(x, 200, { training: true });
+		expect(ys.every((v, i) => Object.is(v, yl[i]))).toBe(true);
+		const dxs = Float32Array.from(small.backward(dy, 100, true)!);
+		const dxl = large.backward(dy, 200, true)!;
+		expect(dxs.every((v, i) => Object.is(v, dxl[i]))).toBe(true);
 	});
 });

@@ -28,13 +28,16 @@
  * gradient, the input side's estimator (or the N-base backward, whose beta_n also
  * collect the padding's share), plus the path through K (d|x|/dx = sign(x)). Where the
  * WebAssembly GEMMs run, a chunk whose dz is mostly zeros (three quarters, under 2 x 2
- * max-pooling) runs both products over its nonzeros only (../wasm/sparse-simd.ts), with
- * the GEMMs' bits.
+ * max-pooling) and whose windows hold SPARSE_MIN_K values or more runs both products over
+ * its nonzeros only (../wasm/sparse-simd.ts), with the GEMMs' bits.
  *
  * Work is done in chunks of whole examples, about CHUNK_ROWS output positions each, so
- * the buffers stay small and in cache whatever the batch.
+ * the buffers stay small and in cache whatever the batch. A layer whose whole batch of
+ * windows fits in KEEP_COLS_BYTES makes them once, runs its forward product as one GEMM
+ * (the same bits: each output row's sum does not depend on the rows around it) and keeps
+ * them for the backward pass.
  */
-import { signRows, wordsFor } from '../bits';
+import { wordsFor } from '../bits';
 import type { ByteReader, ByteWriter } from '../bytes';
 import { binaryConvGemm, col2im, convGeometry, im2col, im2colPacked, packFilters, packedRowWords, packPixels, type ConvGeometry } from '../conv';
 import type { Conv2dConfig, InputMode, WeightMode } from '../config';
@@ -44,7 +47,7 @@ import { betaPerRow, sign } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
 import { simdSparseConvBackward } from '../wasm/sparse-simd';
-import { simdSignRows } from '../wasm/train-simd';
+import { signInputs } from './sign-inputs';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
 
@@ -204,12 +207,7 @@ export class Conv2D implements Layer {
 		if (this.inputMode === 'sign') {
 			xe = this.xe = reuse(this.xe, n);
 			// One pass: the ±1 floats (for dL/dW), the pixels' packed words (for the product) and the clip share.
-			const words = usePacked ? this.pixelWords[0] : null;
-			const simd = simdSignRows(x.subarray(0, n), pixels, g.c, xe);
-			if (simd) {
-				words?.set(simd.words);
-				this.xInside = simd.inside;
-			} else this.xInside = signRows(x, pixels, g.c, xe, words);
+			this.xInside = signInputs(x, pixels, g.c, xe, usePacked ? this.pixelWords[0] : null);
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, n);
 			this.xBases = reuse(this.xBases, this.N * n);

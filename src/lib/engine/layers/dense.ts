@@ -25,7 +25,7 @@
  * re-derives sign(W) word by word and rewrites only the ±1 floats whose sign flipped, so a
  * step costs one pass over W instead of rebuilding every derived array.
  */
-import { packRows, signRows, wordsFor } from '../bits';
+import { packRows, wordsFor } from '../bits';
 import type { ByteReader, ByteWriter } from '../bytes';
 import type { DenseConfig, InputMode, WeightMode } from '../config';
 import { binaryGemm } from '../kernels/binary-gemm';
@@ -33,7 +33,8 @@ import { matmulAB, matmulABt, matmulAtB } from '../gemm';
 import { activationBasesBackward, activationBasesForward, defaultActivationScales, defaultActivationShifts } from '../multibase';
 import type { Rng } from '../rng';
 import { stePassesWithinUnit, steBackward, type Estimator } from '../ste';
-import { simdSignRows, type PackedSigns } from '../wasm/train-simd';
+import type { PackedSigns } from '../wasm/train-simd';
+import { signInputs } from './sign-inputs';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, syncSignRows, writeWeights, type PreparedWeights } from './weights';
 
@@ -190,11 +191,7 @@ export class Dense implements Layer {
 		if (this.inputMode === 'sign') {
 			xe = this.xe = reuse(this.xe, batch * n);
 			// One pass: the ±1 floats (for dL/dW), their packed rows (for the product) and the clip share.
-			const simd = packed ? simdSignRows(x, batch, n, xe) : null;
-			if (simd) {
-				this.xPacked[0].set(simd.words);
-				this.xInside = simd.inside;
-			} else this.xInside = signRows(x, batch, n, xe, packed ? this.xPacked[0] : null);
+			this.xInside = signInputs(x, batch, n, xe, packed ? this.xPacked[0] : null);
 		} else if (this.inputMode === 'multibase') {
 			xe = this.xe = reuse(this.xe, batch * n);
 			this.xBases = reuse(this.xBases, this.N * batch * n);

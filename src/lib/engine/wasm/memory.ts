@@ -1,5 +1,5 @@
 /**
- * The one piece of memory management both WebAssembly kernel loaders share: grow a
+ * The one piece of memory management the WebAssembly kernel loaders share: grow a
  * module's linear memory to hold the operands of a call.
  */
 

@@ -5,7 +5,7 @@
  * the JavaScript loops of ../layers/batchnorm.ts (see norm.wat); where the module cannot
  * run, {@link BatchNormKernel.create} returns null and the layer keeps to those loops.
  */
-import { decodeBase64 } from './gemm-simd';
+import { compiledOnce } from './compile';
 import { NORM_WASM_BASE64 } from './gemm.generated';
 import { growTo } from './memory';
 
@@ -15,31 +15,19 @@ interface NormExports {
 	back(dy: number, xhat: number, rows: number, F: number, k: number, sdy: number, sdyx: number, batch: number, dx: number, plain: number): void;
 }
 
-let tried = false;
-let compiled: WebAssembly.Module | null = null;
 let mode: 'auto' | 'js' = 'auto';
 
 /**
- * 'auto' (the default): layers made from now on use the WebAssembly passes where they run;
- * 'js' makes them keep to the JavaScript loops (for tests and benchmarks).
+ * 'auto' (the default): batch norm layers use the WebAssembly passes where they run; 'js'
+ * keeps them to the JavaScript loops (for tests and benchmarks). A layer settles on one at
+ * its first forward pass, so set this before running the layers it should apply to.
  */
 export function setNormBackend(choice: 'auto' | 'js'): void {
 	if (choice !== 'auto' && choice !== 'js') throw new RangeError(`unknown batch norm backend ${choice}`);
 	mode = choice;
 }
 
-function module(): WebAssembly.Module | null {
-	if (tried) return compiled;
-	tried = true;
-	try {
-		if (typeof WebAssembly !== 'object') return null;
-		const bytes = decodeBase64(NORM_WASM_BASE64);
-		if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-	} catch {
-		compiled = null;
-	}
-	return compiled;
-}
+const module = compiledOnce(NORM_WASM_BASE64);
 
 /** The per-feature float64 vectors, in this order, each F padded to even, from byte 0. */
 const VECTORS = ['mu', 'inv', 'gamma', 'beta', 'k', 'sdy', 'sdyx', 'out', 'out2'] as const;

@@ -11,7 +11,7 @@ describe('simdSparseConvBackward', () => {
 		expect(gemmBackend(), 'node 20 runs the SIMD GEMMs: the comparison must not be vacuous').toBe('wasm-simd');
 		const rng = createRng(11);
 		// K = kernel² c: 288 (9 blocks of 32; the digits ConvNet's conv2, whose ~100 entries per
-		// column take 5 groups), 9 (conv1: 2 vectors and 1 single), 75, 36, 4, 1.
+		// column take 5 groups), 9 (conv1: 2 vectors and 1 single), 75, 36, 4, 1, 54.
 		const cases = [
 			{ g: convGeometry(14, 14, 32, 3, 1, 1), F: 64 },
 			{ g: convGeometry(6, 6, 32, 3, 1, 1), F: 16 },
@@ -19,13 +19,14 @@ describe('simdSparseConvBackward', () => {
 			{ g: convGeometry(6, 5, 3, 5, 1, 2), F: 5 },
 			{ g: convGeometry(5, 6, 4, 3, 2, 1), F: 7 },
 			{ g: convGeometry(4, 4, 4, 1, 1, 0), F: 4 },
-			{ g: convGeometry(3, 3, 1, 1, 1, 0), F: 3 }
+			{ g: convGeometry(3, 3, 1, 1, 1, 0), F: 3 },
+			// zero padding (float inputs), F % 4 = 2, and a NaN in dz (kept, as the GEMM spreads it)
+			{ g: convGeometry(5, 5, 6, 3, 1, 1), F: 6, pad: 0, nan: true }
 		];
-		for (const { g, F } of cases) {
+		for (const { g, F, pad = -1, nan = false } of cases) {
 			const batch = 3,
 				b0 = 1,
-				nb = 2,
-				pad = -1;
+				nb = 2;
 			const rows = nb * g.oh * g.ow;
 			const xe = randn(rng, batch * g.h * g.w * g.c);
 			const W = randn(rng, F * g.k);
@@ -34,6 +35,7 @@ describe('simdSparseConvBackward', () => {
 			for (let i = 0; i < dz.length; i++) if (rng.uniform(0, 1) < 0.75) dz[i] = i % 5 === 0 ? -0 : 0;
 			dz[1] = 1e-30;
 			dz[2] = -3e4;
+			if (nan) dz[3] = NaN;
 
 			const cols = new Float32Array(rows * g.k);
 			im2col(xe, g, b0, nb, pad, cols);

@@ -13,7 +13,7 @@ import type { ConvGeometry } from '../conv';
 import { SPARSE_WASM_BASE64 } from './gemm.generated';
 import { decodeBase64 } from './gemm-simd';
 import { growTo } from './memory';
-import { sharedKernels, type TrainExports } from './train-simd';
+import { align16, BASE, sharedKernels, type TrainExports } from './train-simd';
 
 interface SparseExports {
 	scan(
@@ -55,17 +55,19 @@ function load(): typeof kernels {
 	return kernels;
 }
 
-/** Whether the sparse kernels run here. */
-export function simdSparseAvailable(): boolean {
-	return load() !== null;
+let mode: 'auto' | 'off' = 'auto';
+
+/**
+ * 'auto' (the default) runs a conv layer's backward chunks on these kernels where they can;
+ * 'off' leaves every chunk to the GEMMs (for tests that hold the two to the same bits).
+ */
+export function setSparseBackward(choice: 'auto' | 'off'): void {
+	if (choice !== 'auto' && choice !== 'off') throw new RangeError(`unknown sparse backward setting ${choice}`);
+	mode = choice;
 }
 
 /** Bytes of M's rows one group of entries reads (see sparse.wat's spmm). */
 const L1_GROUP_BYTES = 24 * 1024;
-
-/** Byte offset of the first operand (as train-simd.ts's shared calls use). */
-const BASE = 16;
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
  * One chunk (examples b0 .. b0+nb-1) of a conv layer's backward pass:
@@ -94,7 +96,7 @@ export function simdSparseConvBackward(
 	dw: Float32Array,
 	dx: Float32Array | null
 ): number | null {
-	const s = load();
+	const s = mode === 'auto' ? load() : null;
 	if (!s) return null;
 	const per = g.h * g.w * g.c,
 		n = nb * per,
@@ -102,7 +104,7 @@ export function simdSparseConvBackward(
 		K = g.k,
 		entries = rows * F;
 	const withDx = W !== null && dx !== null;
-	// [dz | rstart | fidx | rval | clo | chi | nidx | cval | x | cols | dw | W | dcols | dx]
+	// [dz | rstart | fidx | rval | table | clo | chi | nidx | cval | x | cols | dw | W | dcols | dx]
 	let at = BASE;
 	const take = (bytes: number): number => {
 		const o = at;
@@ -111,9 +113,8 @@ export function simdSparseConvBackward(
 	};
 	const dzAt = take(entries * 4),
 		rstart = take((rows + 1) * 4),
-		// + 3 entries: the scan stores four at a time (see sparse.wat)
-		fidx = take((entries + 3) * 4),
-		rval = take((entries + 3) * 4),
+		fidx = take(entries * 4),
+		rval = take(entries * 4),
 		table = take(256),
 		clo = take(F * 4),
 		chi = take(F * 4),

@@ -24,8 +24,8 @@
 ;;   lane, e in increasing order, every product rounded to f32 and then added, as
 ;;   gemm.wat does over its p = 0..k-1. So with the lists of scan:
 ;;
-;;     spmm(clo, chi, nidx, cval, F, cols, K, dw)     = gemm atb(dz, cols)   [F, K]
-;;     spmm(rstart, rstart + 4, fidx, rval, rows, W, K, dcols) = gemm ab(dz, W)  [rows, K]
+;;     spmm(clo, chi, nidx, cval, F, cols, K, dw, group)     = gemm atb(dz, cols)   [F, K]
+;;     spmm(rstart, rstart + 4, fidx, rval, rows, W, K, dcols, group) = gemm ab(dz, W)  [rows, K]
 ;;
 ;;   to the bit, whenever M is finite: the skipped products are ±0, and adding ±0 to a
 ;;   running f32 sum that started at +0 never changes it (the sum is never -0, because
@@ -62,9 +62,9 @@
 				(br $overM)))
 		;; By rows, branch-free: four values at a time, their nonzeros (f32x4.ne: -0 is left out
 		;; with +0, NaN kept) shuffled to the front and stored whole at the next free slot, which
-		;; advances by their count (signs of gradients are coin flips a branch would mispredict;
-		;; the stores reach 3 entries past the last, which the caller leaves room for); a row's
-		;; last F % 4 one at a time.
+		;; advances by their count (signs of gradients are coin flips a branch would mispredict).
+		;; A store reaches 3 entries past its slot, but the slot is at most the entries read
+		;; before these four, so it stays inside the lists. A row's last F % 4 one at a time.
 		(block $doneR
 			(loop $overR
 				(br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))

@@ -1,19 +1,20 @@
 /**
  * Loader of the WebAssembly kernels of a training step (train.wat): Adam's update (the
  * same bits as the JavaScript loop of ../optim.ts), sign packing (as ../bits.ts's
- * `packRows`, with the count of |x| <= 1) and the clipped estimator's mask. The module is
- * compiled once, synchronously (it is well under 4 KB), and instantiated per memory:
+ * `packRows`, with the count of |x| <= 1), the clipped estimator's mask, max-pooling, and
+ * a conv layer's im2col and col2im. The module is compiled once, synchronously (it is
+ * well under 4 KB), and instantiated per memory:
  *
  * - {@link AdamState}: one instance per optimiser, whose memory holds every parameter's
  *   moments m, s between steps, so a step copies only w and g in and w out; it can then
  *   pack the signs of a latent parameter it has just updated where they lie.
- * - {@link simdSignRows}, {@link simdClipMask}: a shared instance with a growable memory
- *   that copies its operands in and its results out.
+ * - the rest: a shared instance with a growable memory that copies its operands in and
+ *   its results out ({@link sharedKernels}; sparse-simd.ts runs its kernels there too).
  *
  * Everything reports itself unavailable (no WebAssembly, no SIMD) and the callers fall back
  * to their JavaScript loops, which give the same results.
  */
-import { decodeBase64 } from './gemm-simd';
+import { compiledOnce } from './compile';
 import { TRAIN_WASM_BASE64 } from './gemm.generated';
 import { growTo } from './memory';
 // A type only: conv.ts imports this module's kernels, and types leave no import behind.
@@ -53,38 +54,12 @@ export interface TrainExports {
 		ow: number,
 		padValue: number
 	): void;
-	im2colnarrow(
-		x: number,
-		cols: number,
-		nb: number,
-		h: number,
-		w: number,
-		c: number,
-		k: number,
-		stride: number,
-		pad: number,
-		oh: number,
-		ow: number,
-		padValue: number
-	): void;
+	/** im2col's signature (few channels, column by column). */
+	im2colnarrow: TrainExports['im2col'];
 	col2im(dcols: number, dx: number, nb: number, h: number, w: number, c: number, k: number, stride: number, pad: number, oh: number, ow: number): number;
 }
 
-let tried = false;
-let compiled: WebAssembly.Module | null = null;
-
-function module(): WebAssembly.Module | null {
-	if (tried) return compiled;
-	tried = true;
-	try {
-		if (typeof WebAssembly !== 'object') return null;
-		const bytes = decodeBase64(TRAIN_WASM_BASE64);
-		if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-	} catch {
-		compiled = null;
-	}
-	return compiled;
-}
+const module = compiledOnce(TRAIN_WASM_BASE64);
 
 function instantiate(memory: WebAssembly.Memory): TrainExports {
 	return new WebAssembly.Instance(module()!, { env: { memory } }).exports as unknown as TrainExports;
@@ -195,9 +170,12 @@ export function sharedKernels(): { k: TrainExports; memory: WebAssembly.Memory }
 	return shared;
 }
 
-/** Byte offset of the first operand: address 0 stands for "no ±1 output" in signrows. */
-const BASE = 16;
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/**
+ * Byte offset of the first operand in the shared memory (address 0 stands for "no ±1
+ * output" in signrows), for every caller that lays its operands out there.
+ */
+export const BASE = 16;
+export const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
  * Pack the signs of X [rows, cols] by rows, as `packRows` does (bit 1 iff x >= 0; rows of

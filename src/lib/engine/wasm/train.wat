@@ -1,9 +1,9 @@
 ;; The elementwise kernels of a training step, with WebAssembly SIMD: Adam's update, sign
-;; packing and the clipped straight-through mask. Compiled by scripts/build-wasm.mjs;
-;; loaded by train-simd.ts, once per memory: an Adam optimiser's instance keeps the
-;; moments m, s of its parameters in its own memory and packs the signs of the latent
-;; weights it has just updated where they lie (no copy); a shared instance serves the
-;; forward pass's sign inputs and the STE mask.
+;; packing, the clipped straight-through mask, max-pooling and a conv layer's window copies.
+;; Compiled by scripts/build-wasm.mjs; loaded by train-simd.ts, once per memory: an Adam
+;; optimiser's instance keeps the moments m, s of its parameters in its own memory and
+;; packs the signs of the latent weights it has just updated where they lie (no copy); a
+;; shared instance serves the rest, and sparse.wat's kernels run in its memory too.
 ;;
 ;; adam(w, g, m, s, pairs, b1, 1 - b1, b2, 1 - b2, lr, c1, c2, eps, clip) -> Σ g²
 ;;
@@ -253,8 +253,8 @@
 	;; im2col(x, cols, nb, h, w, c, k, stride, pad, oh, ow, padValue): the float im2col of
 	;; ../conv.ts for nb examples of x [nb, h, w, c] (NHWC at x): row (b oh + oy) ow + ox of
 	;; cols holds the k x k window's values, tap t = ky k + kx at floats t c .. t c + c - 1,
-	;; padValue outside the image. Four channels per vector, then one at a time for c % 4 (c = 1:
-	;; a first conv layer's grey pixels).
+	;; padValue outside the image. Four channels per vector, then one at a time for c % 4
+	;; (the loader sends c < 4 to im2colnarrow instead; sparse-simd.ts calls this one for any c).
 	(func (export "im2col") (param $x i32) (param $cols i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
 		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (param $padValue f32)
 		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
