@@ -4,6 +4,8 @@ import { ConfigError, validateModelConfig, validateTrainConfig, type ModelConfig
 import { convnetConfig, convnetFloatTwin, type ConvNetSpec } from './convnet';
 import type { Dataset } from './data/dataset';
 import { exportModel, importModel, MODEL_FIXED_BYTES } from './format';
+import { Conv2D } from './layers/conv2d';
+import { MaxPool2D } from './layers/pool';
 import { Model, planLayers } from './model';
 import { Trainer, evaluateModel } from './train';
 
@@ -134,5 +136,44 @@ describe('ConvNet models', () => {
 			return [...losses, ...t.model.forward(randn(createRng(1), 64 * 3), 3, { training: false })];
 		};
 		expect(run()).toEqual(run());
+	});
+});
+
+describe('a float conv layer and the max-pooling after it run as one (Model.forward)', () => {
+	it('give the logits and, after the backward pass, every gradient of the layers run one by one, to the bit', () => {
+		for (const weights of ['binary', 'float'] as const) {
+			const input = weights === 'float' ? ('float' as const) : ('sign' as const);
+			// The float twin's two conv layers both fuse (conv2: 8 channels in, 12 filters); the binary net's first.
+			// Batch 10: conv1 runs in chunks of 3 examples (the last of 1), conv2 in one.
+			const config = convnetConfig({ inputShape: [28, 28, 1], classes: 10, conv: [8, 12], hidden: [16], weights, input });
+			const fused = new Model(config, createRng(6)),
+				plain = new Model(config, createRng(6));
+			const fusing = fused.layers.filter(
+				(l, i) => l instanceof Conv2D && fused.layers[i + 1] instanceof MaxPool2D && l.fusesPool(fused.layers[i + 1] as MaxPool2D)
+			);
+			expect(fusing.length, weights).toBe(weights === 'float' ? 2 : 1);
+			const rng = createRng(7),
+				batch = 10;
+			const x = randn(rng, batch * 784),
+				dLogits = randn(rng, batch * 10);
+			for (const training of [false, true]) {
+				const got = Float32Array.from(fused.forward(x, batch, { training }));
+				let h = x;
+				for (const l of plain.layers) h = l.forward(h, batch, { training });
+				expect(
+					got.every((v, i) => Object.is(v, h[i])),
+					`${weights} logits, training ${training}`
+				).toBe(true);
+			}
+			fused.backward(dLogits, batch);
+			let g: Float32Array | null = dLogits;
+			for (let i = plain.layers.length - 1; i >= 0 && g; i--) g = plain.layers[i].backward(g, batch, i > 0);
+			plain.params.forEach((p, k) =>
+				expect(
+					fused.params[k].grad.every((v, i) => Object.is(v, p.grad[i])),
+					`${weights}: ${p.name}`
+				).toBe(true)
+			);
+		}
 	});
 });

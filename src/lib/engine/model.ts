@@ -63,10 +63,22 @@ export class Model {
 		return this.layers.filter((l): l is Dense | Conv2D => l instanceof Dense || l instanceof Conv2D);
 	}
 
-	/** x: [batch, inputSize] -> logits [batch, classes] (a layer-owned buffer). */
+	/**
+	 * x: [batch, inputSize] -> logits [batch, classes] (a layer-owned buffer). A float conv
+	 * layer followed by max-pooling runs with it as one where it can (Conv2D.forwardPooled:
+	 * the same values and state, the conv's whole output never written).
+	 */
 	forward(x: Float32Array, batch: number, opts: ForwardOptions): Float32Array {
 		let h = x;
-		for (const l of this.layers) h = l.forward(h, batch, opts);
+		for (let i = 0; i < this.layers.length; i++) {
+			const layer = this.layers[i],
+				next = this.layers[i + 1];
+			const pooled = layer instanceof Conv2D && next instanceof MaxPool2D && layer.fusesPool(next) ? layer.forwardPooled(next, h, batch) : null;
+			if (pooled) {
+				h = pooled;
+				i++;
+			} else h = layer.forward(h, batch, opts);
+		}
 		return h;
 	}
 

@@ -47,6 +47,9 @@ import { betaPerRow, sign } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
 import { simdSparseConvBackward } from '../wasm/sparse-simd';
+import { simdTrainAvailable } from '../wasm/train-simd';
+import { simdConvPoolForward } from '../wasm/conv-pool-simd';
+import type { MaxPool2D } from './pool';
 import { signInputs } from './sign-inputs';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
@@ -280,6 +283,45 @@ export class Conv2D implements Layer {
 			const bv = this.b.value;
 			for (let r = 0, rows = batch * P; r < rows; r++) for (let f = 0, o = r * F; f < F; f++) y[o + f] += bv[f];
 		}
+		return y;
+	}
+
+	/**
+	 * Whether {@link forwardPooled} can run this layer and `pool`, the max-pooling layer right
+	 * after it, as one: float weights and inputs, no bias, filters in fours, and the kernels
+	 * running here.
+	 */
+	fusesPool(pool: MaxPool2D): boolean {
+		const q = pool.geometry,
+			g = this.geometry;
+		return (
+			this.weightMode === 'float' &&
+			this.inputMode === 'float' &&
+			!this.b &&
+			(this.filters & 3) === 0 &&
+			q.h === g.oh &&
+			q.w === g.ow &&
+			q.c === this.filters &&
+			gemmBackend() === 'wasm-simd' &&
+			simdTrainAvailable()
+		);
+	}
+
+	/**
+	 * This layer's forward pass and `pool`'s as one (../wasm/conv-pool-simd.ts): the values
+	 * and the state of both layers that `pool.forward(this.forward(x))` leaves, without the
+	 * conv's whole output ever being written. Returns the pooled maps, or null (nothing done)
+	 * when the kernels cannot run; check {@link fusesPool} first.
+	 */
+	forwardPooled(pool: MaxPool2D, x: Float32Array, batch: number): Float32Array | null {
+		const g = this.geometry,
+			P = g.oh * g.ow;
+		const kept = batch * P * g.k * 4 <= KEEP_COLS_BYTES ? reuse(this.keptCols, batch * P * g.k) : null;
+		const { y, arg } = pool.outputs(batch);
+		if (!simdConvPoolForward(x, g, batch, 0, this.prepareWeights().effective, this.filters, pool.geometry, y, arg, kept)) return null;
+		this.keptCols = kept;
+		this.x = this.xe = x;
+		this.lastBatch = batch;
 		return y;
 	}
 

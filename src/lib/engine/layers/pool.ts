@@ -81,6 +81,18 @@ export class MaxPool2D implements Layer {
 		return y;
 	}
 
+	/**
+	 * Buffers for a forward pass of `batch` examples that the layer before fills itself
+	 * (Conv2D.forwardPooled): the pooled maps and the winners, which {@link backward} then
+	 * reads as after {@link forward}.
+	 */
+	outputs(batch: number): { y: Float32Array; arg: Int32Array } {
+		const y = (this.y = reuse(this.y, batch * this.outSize));
+		if (!this.arg || this.arg.length !== y.length) this.arg = new Int32Array(y.length);
+		this.lastBatch = batch;
+		return { y, arg: this.arg };
+	}
+
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.arg || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
 		if (!needDx) return null;

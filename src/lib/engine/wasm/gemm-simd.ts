@@ -17,7 +17,7 @@
 import { GEMM_WASM_BASE64 } from './gemm.generated';
 import { growTo } from './memory';
 
-interface GemmExports {
+export interface GemmExports {
 	abt(a: number, b: number, c: number, m: number, n: number, k: number, pa: number, pb: number, tmp: number): void;
 	ab(a: number, b: number, c: number, m: number, n: number, k: number, pa: number, tmp: number): void;
 	atb(a: number, b: number, c: number, m: number, n: number, k: number, pa: number, tmp: number): void;
@@ -75,6 +75,23 @@ function load(): void {
 		memory = null;
 		kernels = null;
 	}
+}
+
+const onMemory = new WeakMap<WebAssembly.Memory, GemmExports>();
+
+/**
+ * The GEMM kernels instantiated on another module's memory (once per memory), for callers
+ * that keep their operands there and lay them out as {@link simdMatmul} does (room for the
+ * panels, a 32-float tile buffer). Null where the kernels cannot run.
+ */
+export function gemmOn(mem: WebAssembly.Memory): GemmExports | null {
+	if (!simdGemmAvailable()) return null;
+	let e = onMemory.get(mem);
+	if (!e) {
+		e = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), { env: { memory: mem } }).exports as unknown as GemmExports;
+		onMemory.set(mem, e);
+	}
+	return e;
 }
 
 /** Whether the WebAssembly SIMD kernels can run here (instantiates them on first call). */

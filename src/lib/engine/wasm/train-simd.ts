@@ -39,7 +39,20 @@ export interface TrainExports {
 	): number;
 	signrows(src: number, rows: number, cols: number, dst: number, pm: number): number;
 	clipmask(x: number, dy: number, dx: number, quads: number): void;
-	maxpool(x: number, y: number, arg: number, batch: number, h: number, w: number, c: number, k: number, stride: number, oh: number, ow: number): void;
+	maxpool(
+		x: number,
+		y: number,
+		arg: number,
+		batch: number,
+		h: number,
+		w: number,
+		c: number,
+		k: number,
+		stride: number,
+		oh: number,
+		ow: number,
+		base: number
+	): void;
 	im2col(
 		x: number,
 		cols: number,
@@ -241,7 +254,7 @@ export function simdMaxPool(x: Float32Array, batch: number, g: ConvGeometry, y: 
 	if (!growTo(s.memory, argAt + outs * 4, 2 ** 31)) return false;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, BASE, n).set(x.length === n ? x : x.subarray(0, n));
-	s.k.maxpool(BASE, yAt, argAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.oh, g.ow);
+	s.k.maxpool(BASE, yAt, argAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.oh, g.ow, 0);
 	y.set(new Float32Array(buf, yAt, outs));
 	arg.set(new Int32Array(buf, argAt, outs));
 	return true;

@@ -38,7 +38,7 @@
 ;; 0 it also writes sign(X) as ±1 floats there (same layout as X). It returns how many
 ;; values have |x| <= 1 (NaN does not).
 ;;
-;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): the max-pooling layer's forward
+;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow, base): the max-pooling layer's forward
 ;; pass, four channels per vector; im2col and col2im, a conv layer's window copies and their
 ;; adjoint, four channels per vector and the rest one by one (see the functions).
 ;;
@@ -178,19 +178,20 @@
 				(i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
 				(i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
 
-	;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow): max-pooling of x [batch, h, w, c]
+	;; maxpool(x, y, arg, batch, h, w, c, k, stride, oh, ow, base): max-pooling of x [batch, h, w, c]
 	;; (NHWC float32 at x) over k x k windows with the given stride, no padding, into
-	;; y [batch, oh, ow, c], and the element index into x of each maximum into arg (int32,
+	;; y [batch, oh, ow, c], and base + the element index into x of each maximum into arg (int32,
 	;; same layout as y). Four channels per vector, so c must be a multiple of 4 (the caller
 	;; checks). The taps go in row-major window order and a tap replaces the maximum only when
 	;; strictly greater (f32x4.gt, false for NaN): ties keep the first, NaN never replaces, as
 	;; in the JavaScript loop of ../layers/pool.ts, whose results this equals for finite inputs.
 	(func (export "maxpool") (param $x i32) (param $y i32) (param $arg i32) (param $batch i32) (param $h i32) (param $w i32)
-		(param $c i32) (param $k i32) (param $stride i32) (param $oh i32) (param $ow i32)
+		(param $c i32) (param $k i32) (param $stride i32) (param $oh i32) (param $ow i32) (param $base i32)
 		(local $b i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $ky i32) (local $kx i32)
 		(local $first i32) (local $q i32) (local $o i32)
 		(local $m v128) (local $bi v128) (local $v v128) (local $gt v128) (local $lanes v128)
-		(local.set $lanes (v128.const i32x4 0 1 2 3))
+		;; base + lane: every index is offset by base (the chunk's first element in a larger x)
+		(local.set $lanes (i32x4.add (i32x4.splat (local.get $base)) (v128.const i32x4 0 1 2 3)))
 		(block $doneB
 			(loop $overB
 				(br_if $doneB (i32.ge_u (local.get $b) (local.get $batch)))

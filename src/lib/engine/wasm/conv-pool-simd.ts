@@ -1,0 +1,88 @@
+/**
+ * A float conv layer's forward pass and the max-pooling layer after it, in one WebAssembly
+ * memory (the shared training-kernel instance's, train-simd.ts), a few examples at a time:
+ * the GEMM (gemm.wat, instantiated there too) writes a chunk's conv output and max-pooling
+ * reads it while it is still in cache, so the conv's whole output (for the digits' first
+ * layer, 64 x 28 x 28 x 32 floats, 6.4 MB a batch) is never written out. Only the input
+ * goes in, and the pooled maps, their winners and the windows (kept for the backward pass)
+ * come out.
+ *
+ * The same kernels in the same order as the layers run one after the other (im2col, the
+ * GEMM, whose output rows do not depend on the rows around them, and maxpool), so the same
+ * bits.
+ */
+import type { ConvGeometry } from '../conv';
+import { gemmOn } from './gemm-simd';
+import { growTo } from './memory';
+import { align16, sharedKernels } from './train-simd';
+
+/** Floats of zero padding after the GEMM's B (its tail tiles read up to 7 past a row). */
+const PAD = 16;
+/** Conv output bytes per chunk: a few hundred KB, well inside L2. */
+const CHUNK_BYTES = 384 << 10;
+
+/**
+ * pooled = maxpool(im2col(x) · W^T) for x [batch, h, w, c] (NHWC) with filters W [F, K]
+ * (K = kernel² c, float; padding `padValue`) and the pooling geometry `q` over the conv's
+ * output [batch, oh, ow, F]: pooled [batch, q.oh, q.ow, F] and each one's winner `arg`, an
+ * element index into the whole batch's conv output (as MaxPool2D keeps it). `cols`, when
+ * given, receives im2col(x) [batch·oh·ow, K] for the backward pass.
+ *
+ * @returns false, writing nothing, when the kernels cannot run here, F is not a multiple
+ *   of 4 (the pooling's vectors) or the memory cannot grow.
+ */
+export function simdConvPoolForward(
+	x: Float32Array,
+	g: ConvGeometry,
+	batch: number,
+	padValue: number,
+	W: Float32Array,
+	F: number,
+	q: ConvGeometry,
+	pooled: Float32Array,
+	arg: Int32Array,
+	cols: Float32Array | null
+): boolean {
+	if ((F & 3) !== 0) return false;
+	const s = sharedKernels();
+	const gemm = s && gemmOn(s.memory);
+	if (!s || !gemm) return false;
+	const P = g.oh * g.ow,
+		PO = q.oh * q.ow * F,
+		n = batch * g.h * g.w * g.c,
+		rows = batch * P,
+		K = g.k;
+	const chunk = Math.max(1, Math.floor(CHUNK_BYTES / (P * F * 4)));
+	let at = 128; // the GEMM's 4 x 8 tile buffer below
+	const take = (floats: number): number => {
+		const o = at;
+		at = align16(at + floats * 4);
+		return o;
+	};
+	const xAt = take(n),
+		colsAt = take(rows * K + PAD),
+		wAt = take(F * K + PAD),
+		paAt = take(4 * Math.ceil((chunk * P) / 4) * K),
+		pbAt = take(8 * Math.ceil(F / 8) * K),
+		yAt = take(chunk * P * F),
+		pooledAt = take(batch * PO),
+		argAt = take(batch * PO);
+	if (!growTo(s.memory, at, 2 ** 31)) return false;
+	const buf = s.memory.buffer;
+	new Float32Array(buf, xAt, n).set(x.subarray(0, n));
+	// Few channels: column by column (see train.wat).
+	(g.c < 4 ? s.k.im2colnarrow : s.k.im2col)(xAt, colsAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+	new Float32Array(buf, colsAt + rows * K * 4, PAD).fill(0);
+	const w = new Float32Array(buf, wAt, F * K + PAD);
+	w.set(W.subarray(0, F * K));
+	w.fill(0, F * K);
+	for (let b0 = 0; b0 < batch; b0 += chunk) {
+		const nb = Math.min(chunk, batch - b0);
+		gemm.abt(colsAt + b0 * P * K * 4, wAt, yAt, nb * P, F, K, paAt, pbAt, 0);
+		s.k.maxpool(yAt, pooledAt + b0 * PO * 4, argAt + b0 * PO * 4, nb, q.h, q.w, F, q.kernel, q.stride, q.oh, q.ow, b0 * P * F);
+	}
+	pooled.set(new Float32Array(buf, pooledAt, batch * PO));
+	arg.set(new Int32Array(buf, argAt, batch * PO));
+	if (cols) cols.set(new Float32Array(buf, colsAt, rows * K));
+	return true;
+}
