@@ -139,7 +139,7 @@ describe('ConvNet models', () => {
 	});
 });
 
-describe('a float conv layer and the max-pooling after it run as one (Model.forward)', () => {
+describe('a float conv layer and the max-pooling after it run as one (Model.forward, Model.backward)', () => {
 	it('give the logits and, after the backward pass, every gradient of the layers run one by one, to the bit', () => {
 		for (const weights of ['binary', 'float'] as const) {
 			const input = weights === 'float' ? ('float' as const) : ('sign' as const);
@@ -165,6 +165,8 @@ describe('a float conv layer and the max-pooling after it run as one (Model.forw
 					`${weights} logits, training ${training}`
 				).toBe(true);
 			}
+			// The first conv layer also takes the pooled gradient whole (its dz made a chunk at a time).
+			expect((fused.layers[0] as Conv2D).takesPooled(fused.layers[1] as MaxPool2D, false)).toBe(true);
 			fused.backward(dLogits, batch);
 			let g: Float32Array | null = dLogits;
 			for (let i = plain.layers.length - 1; i >= 0 && g; i--) g = plain.layers[i].backward(g, batch, i > 0);

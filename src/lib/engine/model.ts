@@ -98,10 +98,22 @@ export class Model {
 		throw new Error('unreachable: the dense layer is one of the layers');
 	}
 
-	/** Backpropagate dL/dlogits through the last training forward, filling every param's grad. */
+	/**
+	 * Backpropagate dL/dlogits through the last training forward, filling every param's grad.
+	 * A first conv layer followed by max-pooling takes the pooled gradient whole where it can
+	 * (Conv2D.backwardPooled: the same bits, the mostly-zero gradient between them made a
+	 * chunk at a time).
+	 */
 	backward(dLogits: Float32Array, batch: number): void {
 		let g: Float32Array | null = dLogits;
-		for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, batch, i > 0);
+		for (let i = this.layers.length - 1; i >= 0 && g; i--) {
+			const layer = this.layers[i],
+				before = this.layers[i - 1];
+			if (layer instanceof MaxPool2D && before instanceof Conv2D && before.takesPooled(layer, i - 1 > 0)) {
+				g = before.backwardPooled(layer, g, batch);
+				i--;
+			} else g = layer.backward(g, batch, i > 0);
+		}
 	}
 
 	/**

@@ -48,7 +48,7 @@ import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
 import { simdSparseConvBackward } from '../wasm/sparse-simd';
 import { simdTrainAvailable } from '../wasm/train-simd';
-import { simdConvPoolForward } from '../wasm/conv-pool-simd';
+import { simdConvPoolDw, simdConvPoolForward } from '../wasm/conv-pool-simd';
 import type { MaxPool2D } from './pool';
 import { signInputs } from './sign-inputs';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
@@ -366,6 +366,46 @@ export class Conv2D implements Layer {
 	private scaleGeometry(): ConvGeometry {
 		const g = this.geometry;
 		return convGeometry(g.h, g.w, 1, g.kernel, g.stride, g.pad);
+	}
+
+	/**
+	 * Whether {@link backwardPooled} can take `pool`'s gradient (the max-pooling layer right
+	 * after this one): no dx wanted (a first layer), the windows kept from the forward pass,
+	 * no bias and no K map (whose gradients read every position's dz), and the kernels
+	 * running here.
+	 */
+	takesPooled(pool: MaxPool2D, needDx: boolean): boolean {
+		const q = pool.geometry,
+			g = this.geometry;
+		return (
+			!needDx &&
+			this.inputMode !== 'multibase' &&
+			this.keptCols !== null &&
+			!this.b &&
+			!this.inputScale &&
+			q.h === g.oh &&
+			q.w === g.ow &&
+			q.c === this.filters &&
+			gemmBackend() === 'wasm-simd' &&
+			simdTrainAvailable()
+		);
+	}
+
+	/**
+	 * This layer's backward pass and `pool`'s as one, from the pooled outputs' gradient dy,
+	 * no dx: the weights' gradient of `backward(pool.backward(dy), batch, false)` to the bit,
+	 * with dz made a chunk at a time where the GEMM reads it (../wasm/conv-pool-simd.ts)
+	 * instead of whole. Check {@link takesPooled} first.
+	 */
+	backwardPooled(pool: MaxPool2D, dy: Float32Array, batch: number): null {
+		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
+		const g = this.geometry,
+			F = this.filters;
+		const dwe = (this.dwe = reuse(this.dwe, F * g.k));
+		if (!this.keptCols || !simdConvPoolDw(this.keptCols, g, batch, this.chunk, F, pool.geometry, pool.winners(batch), dy, dwe))
+			return this.backward(pool.backward(dy, batch, true)!, batch, false) as null;
+		latentGrad(this.weightMode, this.est, this.prepareWeights(), this.W.value, dwe, this.W.grad, F, g.k);
+		return null;
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {

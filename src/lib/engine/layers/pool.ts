@@ -93,6 +93,16 @@ export class MaxPool2D implements Layer {
 		return { y, arg: this.arg };
 	}
 
+	/**
+	 * Each output's winner in the last forward of `batch` examples: the element index into
+	 * its input [batch, H, W, C] (a view, valid until the next forward), for a conv layer
+	 * before this one that takes the pooled gradient whole (Conv2D.backwardPooled).
+	 */
+	winners(batch: number): Int32Array {
+		if (!this.arg || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
+		return this.arg.subarray(0, batch * this.outSize);
+	}
+
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.arg || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
 		if (!needDx) return null;

@@ -86,3 +86,72 @@ export function simdConvPoolForward(
 	if (cols) cols.set(new Float32Array(buf, colsAt, rows * K));
 	return true;
 }
+
+/**
+ * The weights' gradient of a conv layer from the max-pooling layer after it, when no dx is
+ * wanted (a first layer): dW = dz^T · cols [F, K], with dz [batch·oh·ow, F] what
+ * MaxPool2D's backward pass gives (each pooled output's gradient dy added at its winner
+ * `arg`, an element index into the conv's whole-batch output, zeros elsewhere) and cols
+ * the whole batch's im2col [batch·oh·ow, K]. Chunk by chunk of `chunk` examples, as the
+ * conv layer's backward pass sums them (each chunk's GEMM from +0, the first stored and the
+ * rest added), but dz is made one chunk at a time where the GEMM reads it, never whole
+ * (for the digits' first layer: 6.4 MB a batch, mostly zeros). The same kernel on the same
+ * values as `matmulAtB` there, so the same bits.
+ *
+ * @returns false, leaving dw untouched, when the kernels cannot run here or the memory
+ *   cannot grow.
+ */
+export function simdConvPoolDw(
+	cols: Float32Array,
+	g: ConvGeometry,
+	batch: number,
+	chunk: number,
+	F: number,
+	q: ConvGeometry,
+	arg: Int32Array,
+	dy: Float32Array,
+	dw: Float32Array
+): boolean {
+	const s = sharedKernels();
+	const gemm = s && gemmOn(s.memory);
+	if (!s || !gemm) return false;
+	const P = g.oh * g.ow,
+		PO = q.oh * q.ow * F,
+		rows = batch * P,
+		K = g.k,
+		outs = batch * PO,
+		chunkRows = chunk * P;
+	let at = 128; // the GEMM's 4 x 8 tile buffer below
+	const take = (floats: number): number => {
+		const o = at;
+		at = align16(at + floats * 4);
+		return o;
+	};
+	const colsAt = take(rows * K + PAD),
+		dzAt = take(chunkRows * F + PAD),
+		paAt = take(4 * Math.ceil(F / 4) * chunkRows),
+		cAt = take(F * K),
+		argAt = take(outs),
+		dyAt = take(outs);
+	if (!growTo(s.memory, at, 2 ** 31)) return false;
+	const buf = s.memory.buffer;
+	new Float32Array(buf, colsAt, rows * K + PAD).set(cols.subarray(0, rows * K));
+	new Float32Array(buf, colsAt + rows * K * 4, PAD).fill(0);
+	const dz = new Float32Array(buf, dzAt, chunkRows * F + PAD);
+	const a = new Int32Array(buf, argAt, outs),
+		d = new Float32Array(buf, dyAt, outs),
+		c = new Float32Array(buf, cAt, F * K);
+	a.set(arg.subarray(0, outs));
+	d.set(dy.subarray(0, outs));
+	for (let b0 = 0; b0 < batch; b0 += chunk) {
+		const nb = Math.min(chunk, batch - b0),
+			base = b0 * P * F;
+		// The chunk's dz, as MaxPool2D.backward makes it: zeros, then each gradient added at its winner.
+		dz.fill(0);
+		for (let o = b0 * PO, end = (b0 + nb) * PO; o < end; o++) dz[a[o] - base] += d[o];
+		gemm.atb(dzAt, colsAt + b0 * P * K * 4, cAt, F, K, nb * P, paAt, 0);
+		if (b0 === 0) dw.set(c);
+		else for (let i = 0; i < c.length; i++) dw[i] += c[i];
+	}
+	return true;
+}
