@@ -165,8 +165,11 @@ describe('a float conv layer and the max-pooling after it run as one (Model.forw
 					`${weights} logits, training ${training}`
 				).toBe(true);
 			}
-			// The first conv layer also takes the pooled gradient whole (its dz made a chunk at a time).
+			// Both conv layers also take the pooled gradient whole (dz made a chunk at a time): the
+			// first for its GEMM, the second (72-value windows, dx wanted) for the sparse kernels.
 			expect((fused.layers[0] as Conv2D).takesPooled(fused.layers[1] as MaxPool2D, false)).toBe(true);
+			const at2 = fused.layers.findLastIndex((l) => l instanceof Conv2D);
+			expect((fused.layers[at2] as Conv2D).takesPooled(fused.layers[at2 + 1] as MaxPool2D, true)).toBe(true);
 			fused.backward(dLogits, batch);
 			let g: Float32Array | null = dLogits;
 			for (let i = plain.layers.length - 1; i >= 0 && g; i--) g = plain.layers[i].backward(g, batch, i > 0);

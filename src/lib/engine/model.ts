@@ -100,7 +100,7 @@ export class Model {
 
 	/**
 	 * Backpropagate dL/dlogits through the last training forward, filling every param's grad.
-	 * A first conv layer followed by max-pooling takes the pooled gradient whole where it can
+	 * A conv layer followed by max-pooling takes the pooled gradient whole where it can
 	 * (Conv2D.backwardPooled: the same bits, the mostly-zero gradient between them made a
 	 * chunk at a time).
 	 */
@@ -110,7 +110,7 @@ export class Model {
 			const layer = this.layers[i],
 				before = this.layers[i - 1];
 			if (layer instanceof MaxPool2D && before instanceof Conv2D && before.takesPooled(layer, i - 1 > 0)) {
-				g = before.backwardPooled(layer, g, batch);
+				g = before.backwardPooled(layer, g, batch, i - 1 > 0);
 				i--;
 			} else g = layer.backward(g, batch, i > 0);
 		}

@@ -46,7 +46,7 @@ import { activationBasesBackward, activationBasesForward, defaultActivationScale
 import { betaPerRow, sign } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
-import { simdSparseConvBackward } from '../wasm/sparse-simd';
+import { simdSparseConvBackward, type PooledChunk } from '../wasm/sparse-simd';
 import { simdTrainAvailable } from '../wasm/train-simd';
 import { simdConvPoolDw, simdConvPoolForward } from '../wasm/conv-pool-simd';
 import type { MaxPool2D } from './pool';
@@ -325,6 +325,13 @@ export class Conv2D implements Layer {
 		return y;
 	}
 
+	/** A chunk's dz (`size` values) from its pooled outputs' gradients, as MaxPool2D.backward makes it: zeros, each gradient added at its winner. */
+	private scatterPooled(grad: PooledChunk, size: number): Float32Array {
+		const dz = (this.dz = reuse(this.dz, size)).fill(0);
+		for (let o = 0; o < grad.dy.length; o++) dz[grad.arg[o] - grad.base] += grad.dy[o];
+		return dz;
+	}
+
 	/** The windows of examples b0 .. b0+nb-1 of the last forward's f(x): the kept ones, or made now. */
 	private forwardCols(b0: number, nb: number): Float32Array {
 		const K = this.geometry.oh * this.geometry.ow * this.geometry.k;
@@ -370,45 +377,57 @@ export class Conv2D implements Layer {
 
 	/**
 	 * Whether {@link backwardPooled} can take `pool`'s gradient (the max-pooling layer right
-	 * after this one): no dx wanted (a first layer), the windows kept from the forward pass,
-	 * no bias and no K map (whose gradients read every position's dz), and the kernels
-	 * running here.
+	 * after this one): no bias and no K map (whose gradients read every position's dz), the
+	 * kernels running here, and either no dx wanted with the windows kept from the forward
+	 * pass (a first layer), or windows the sparse kernels take (SPARSE_MIN_K values or more).
 	 */
 	takesPooled(pool: MaxPool2D, needDx: boolean): boolean {
 		const q = pool.geometry,
 			g = this.geometry;
+		const firstLayer = !needDx && this.inputMode !== 'multibase' && this.keptCols !== null;
 		return (
-			!needDx &&
-			this.inputMode !== 'multibase' &&
-			this.keptCols !== null &&
 			!this.b &&
 			!this.inputScale &&
 			q.h === g.oh &&
 			q.w === g.ow &&
 			q.c === this.filters &&
 			gemmBackend() === 'wasm-simd' &&
-			simdTrainAvailable()
+			simdTrainAvailable() &&
+			(firstLayer || g.k >= SPARSE_MIN_K)
 		);
 	}
 
 	/**
-	 * This layer's backward pass and `pool`'s as one, from the pooled outputs' gradient dy,
-	 * no dx: the weights' gradient of `backward(pool.backward(dy), batch, false)` to the bit,
-	 * with dz made a chunk at a time where the GEMM reads it (../wasm/conv-pool-simd.ts)
-	 * instead of whole. Check {@link takesPooled} first.
+	 * This layer's backward pass and `pool`'s as one, from the pooled outputs' gradient dy:
+	 * the same bits as `backward(pool.backward(dy), batch, needDx)`, with dz made a chunk at a
+	 * time where the kernels read it (a first layer's GEMM, ../wasm/conv-pool-simd.ts; the
+	 * sparse kernels, ../wasm/sparse-simd.ts) instead of whole. Check {@link takesPooled} first.
 	 */
-	backwardPooled(pool: MaxPool2D, dy: Float32Array, batch: number): null {
+	backwardPooled(pool: MaxPool2D, dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
 		const g = this.geometry,
 			F = this.filters;
-		const dwe = (this.dwe = reuse(this.dwe, F * g.k));
-		if (!this.keptCols || !simdConvPoolDw(this.keptCols, g, batch, this.chunk, F, pool.geometry, pool.winners(batch), dy, dwe))
-			return this.backward(pool.backward(dy, batch, true)!, batch, false) as null;
-		latentGrad(this.weightMode, this.est, this.prepareWeights(), this.W.value, dwe, this.W.grad, F, g.k);
-		return null;
+		if (!needDx && this.keptCols && g.k < SPARSE_MIN_K) {
+			const dwe = (this.dwe = reuse(this.dwe, F * g.k));
+			if (!simdConvPoolDw(this.keptCols, g, batch, this.chunk, F, pool.geometry, pool.winners(batch), dy, dwe))
+				return this.backward(pool.backward(dy, batch, true)!, batch, needDx);
+			latentGrad(this.weightMode, this.est, this.prepareWeights(), this.W.value, dwe, this.W.grad, F, g.k);
+			return null;
+		}
+		return this.backwardFrom(null, { dy, arg: pool.winners(batch), perExample: pool.outSize }, batch, needDx);
 	}
 
 	backward(dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
+		return this.backwardFrom(dy, null, batch, needDx);
+	}
+
+	/** The backward pass from dy [batch, OH, OW, F], or from a max-pooling layer's outputs' gradient and winners. */
+	private backwardFrom(
+		dy: Float32Array | null,
+		pooled: { dy: Float32Array; arg: Int32Array; perExample: number } | null,
+		batch: number,
+		needDx: boolean
+	): Float32Array | null {
 		// After an inference forward too (an attack's dL/dx): the forward keeps x, f(x) and K either way.
 		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
 		const g = this.geometry,
@@ -419,7 +438,7 @@ export class Conv2D implements Layer {
 		const p = this.prepareWeights();
 		const pad = this.padValue();
 
-		if (this.b) {
+		if (this.b && dy) {
 			const gb = this.b.grad;
 			gb.fill(0);
 			for (let r = 0; r < rowsAll; r++) for (let f = 0; f < F; f++) gb[f] += dy[r * F + f];
@@ -427,7 +446,7 @@ export class Conv2D implements Layer {
 		// dz = dy ⊙ K, and dL/dK per position (Σ_f dy z).
 		let dz = dy;
 		let dK: Float64Array | null = null;
-		if (this.kmap && this.z) {
+		if (this.kmap && this.z && dy) {
 			const K = this.kmap,
 				z = this.z;
 			dz = this.dz = reuse(this.dz, rowsAll * F);
@@ -455,14 +474,22 @@ export class Conv2D implements Layer {
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
 			const nb = Math.min(this.chunk, batch - b0),
 				rows = nb * P;
-			const dzc = dz.subarray(b0 * P * F, (b0 + nb) * P * F);
+			// The chunk's dz, or its pooled outputs' gradients and winners (dz made in the kernels' memory).
+			const chunkGrad = pooled
+				? {
+						dy: pooled.dy.subarray(b0 * pooled.perExample, (b0 + nb) * pooled.perExample),
+						arg: pooled.arg.subarray(b0 * pooled.perExample, (b0 + nb) * pooled.perExample),
+						base: b0 * P * F
+					}
+				: dz!.subarray(b0 * P * F, (b0 + nb) * P * F);
 			const dw = b0 === 0 ? dwe : (this.dweChunk = reuse(this.dweChunk, F * g.k));
 			// After max-pooling most of dz is zero: products over its nonzeros only, where they run.
 			const sparsePad = sparse
-				? simdSparseConvBackward(this.xe, g, b0, nb, pad, dzc, F, dxe && p.effective, dw, dxe && dxe.subarray(b0 * per, (b0 + nb) * per))
+				? simdSparseConvBackward(this.xe, g, b0, nb, pad, chunkGrad, F, dxe && p.effective, dw, dxe && dxe.subarray(b0 * per, (b0 + nb) * per))
 				: null;
 			if (sparsePad !== null) padSum += sparsePad;
 			else {
+				const dzc = chunkGrad instanceof Float32Array ? chunkGrad : this.scatterPooled(chunkGrad, rows * F);
 				matmulAtB(dzc, this.forwardCols(b0, nb), dw, F, g.k, rows);
 				if (dxe) {
 					const dcols = (this.dcols = reuse(this.dcols, this.chunk * P * g.k));

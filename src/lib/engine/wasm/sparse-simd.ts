@@ -70,12 +70,24 @@ export function setSparseBackward(choice: 'auto' | 'off'): void {
 const L1_GROUP_BYTES = 24 * 1024;
 
 /**
+ * A chunk's output gradient as the max-pooling layer after the conv has it: its outputs'
+ * gradients `dy`, their winners `arg` (element indices into the conv's whole-batch output,
+ * as MaxPool2D keeps them) and `base`, the index of the chunk's first element there.
+ */
+export interface PooledChunk {
+	dy: Float32Array;
+	arg: Int32Array;
+	base: number;
+}
+
+/**
  * One chunk (examples b0 .. b0+nb-1) of a conv layer's backward pass:
  *
  *     dw = dz^T · im2col(xe)          [F, K], overwritten
  *     dx += col2im(dz · W)            [nb, h, w, c] (when W and dx are given)
  *
- * with dz [nb·oh·ow, F] the chunk's output gradient, xe [batch, h, w, c] the layer's f(x)
+ * with dz [nb·oh·ow, F] the chunk's output gradient (or a {@link PooledChunk}, from which
+ * it is made in the kernels' memory, never whole), xe [batch, h, w, c] the layer's f(x)
  * (the whole batch; the chunk is read from it), `padValue` its padding and W = g(W) [F, K].
  * The same bits as `matmulAtB(dz, cols)`, `matmulAB(dz, W)` and `col2im` on the WebAssembly
  * GEMMs when xe and W are finite.
@@ -90,7 +102,7 @@ export function simdSparseConvBackward(
 	b0: number,
 	nb: number,
 	padValue: number,
-	dz: Float32Array,
+	dz: Float32Array | PooledChunk,
 	F: number,
 	W: Float32Array | null,
 	dw: Float32Array,
@@ -130,7 +142,13 @@ export function simdSparseConvBackward(
 	// Entries per group: their rows of M (K floats each) about half of a 48 KB L1.
 	const group = Math.max(1, Math.floor(L1_GROUP_BYTES / (K * 4)));
 	const buf = s.memory.buffer;
-	new Float32Array(buf, dzAt, entries).set(dz.subarray(0, entries));
+	const dzView = new Float32Array(buf, dzAt, entries);
+	if (dz instanceof Float32Array) dzView.set(dz.subarray(0, entries));
+	else {
+		// dz as MaxPool2D.backward makes it, where the scan reads it: zeros, each gradient added at its winner.
+		dzView.fill(0);
+		for (let o = 0; o < dz.dy.length; o++) dzView[dz.arg[o] - dz.base] += dz.dy[o];
+	}
 	const nonzeros = s.sparse.scan(dzAt, rows, F, rstart, fidx, rval, clo, chi, nidx, cval, K * 4, table);
 	if (nonzeros > SPARSE_MAX_DENSITY * entries) return null;
 
