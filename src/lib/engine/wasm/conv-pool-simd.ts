@@ -16,6 +16,8 @@ import { gemmOn } from './gemm-simd';
 import { growTo } from './memory';
 import { align16, sharedKernels } from './train-simd';
 
+/** n rounded up to a whole vector of 4 floats. */
+const align4 = (n: number): number => (n + 3) & ~3;
 /** Floats of zero padding after the GEMM's B (its tail tiles read up to 7 past a row). */
 const PAD = 16;
 /** Conv output bytes per chunk: a few hundred KB, well inside L2. */
@@ -128,7 +130,7 @@ export function simdConvPoolDw(
 		return o;
 	};
 	const colsAt = take(rows * K + PAD),
-		dzAt = take(chunkRows * F + PAD),
+		dzAt = take(align4(chunkRows * F) + PAD),
 		paAt = take(4 * Math.ceil(F / 4) * chunkRows),
 		cAt = take(F * K),
 		argAt = take(outs),
@@ -137,18 +139,14 @@ export function simdConvPoolDw(
 	const buf = s.memory.buffer;
 	new Float32Array(buf, colsAt, rows * K + PAD).set(cols.subarray(0, rows * K));
 	new Float32Array(buf, colsAt + rows * K * 4, PAD).fill(0);
-	const dz = new Float32Array(buf, dzAt, chunkRows * F + PAD);
-	const a = new Int32Array(buf, argAt, outs),
-		d = new Float32Array(buf, dyAt, outs),
-		c = new Float32Array(buf, cAt, F * K);
-	a.set(arg.subarray(0, outs));
-	d.set(dy.subarray(0, outs));
+	new Float32Array(buf, dzAt + chunkRows * F * 4, PAD).fill(0);
+	new Int32Array(buf, argAt, outs).set(arg.subarray(0, outs));
+	new Float32Array(buf, dyAt, outs).set(dy.subarray(0, outs));
+	const c = new Float32Array(buf, cAt, F * K);
 	for (let b0 = 0; b0 < batch; b0 += chunk) {
-		const nb = Math.min(chunk, batch - b0),
-			base = b0 * P * F;
+		const nb = Math.min(chunk, batch - b0);
 		// The chunk's dz, as MaxPool2D.backward makes it: zeros, then each gradient added at its winner.
-		dz.fill(0);
-		for (let o = b0 * PO, end = (b0 + nb) * PO; o < end; o++) dz[a[o] - base] += d[o];
+		s.k.unpool(argAt + b0 * PO * 4, dyAt + b0 * PO * 4, nb * PO, b0 * P * F, dzAt, align4(nb * P * F));
 		gemm.atb(dzAt, colsAt + b0 * P * K * 4, cAt, F, K, nb * P, paAt, 0);
 		if (b0 === 0) dw.set(c);
 		else for (let i = 0; i < c.length; i++) dw[i] += c[i];

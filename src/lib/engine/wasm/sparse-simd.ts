@@ -138,16 +138,20 @@ export function simdSparseConvBackward(
 	const wAt = withDx ? take(F * K * 4) : 0,
 		dcolsAt = withDx ? take(rows * K * 4) : 0,
 		dxAt = withDx ? take(n * 4) : 0;
+	const outs = dz instanceof Float32Array ? 0 : dz.dy.length,
+		argAt = outs ? take(outs * 4) : 0,
+		dyAt = outs ? take(outs * 4) : 0;
 	if (!growTo(s.memory, at, 2 ** 31)) return null;
 	// Entries per group: their rows of M (K floats each) about half of a 48 KB L1.
 	const group = Math.max(1, Math.floor(L1_GROUP_BYTES / (K * 4)));
 	const buf = s.memory.buffer;
-	const dzView = new Float32Array(buf, dzAt, entries);
-	if (dz instanceof Float32Array) dzView.set(dz.subarray(0, entries));
+	if (dz instanceof Float32Array) new Float32Array(buf, dzAt, entries).set(dz.subarray(0, entries));
 	else {
-		// dz as MaxPool2D.backward makes it, where the scan reads it: zeros, each gradient added at its winner.
-		dzView.fill(0);
-		for (let o = 0; o < dz.dy.length; o++) dzView[dz.arg[o] - dz.base] += dz.dy[o];
+		// dz as MaxPool2D.backward makes it, where the scan reads it: zeros, each gradient added at
+		// its winner (the zeroing runs in vectors, to a whole one past entries, inside dz's region).
+		new Int32Array(buf, argAt, outs).set(dz.arg);
+		new Float32Array(buf, dyAt, outs).set(dz.dy);
+		s.train.unpool(argAt, dyAt, outs, dz.base, dzAt, (entries + 3) & ~3);
 	}
 	const nonzeros = s.sparse.scan(dzAt, rows, F, rstart, fidx, rval, clo, chi, nidx, cval, K * 4, table);
 	if (nonzeros > SPARSE_MAX_DENSITY * entries) return null;

@@ -69,6 +69,7 @@ export interface TrainExports {
 	): void;
 	/** im2col's signature (few channels, column by column). */
 	im2colnarrow: TrainExports['im2col'];
+	unpool(arg: number, dy: number, outs: number, base: number, dz: number, size: number): void;
 	col2im(dcols: number, dx: number, nb: number, h: number, w: number, c: number, k: number, stride: number, pad: number, oh: number, ow: number): number;
 }
 

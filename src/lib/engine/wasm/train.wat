@@ -474,4 +474,28 @@
 				(local.set $b (i32.add (local.get $b) (i32.const 1)))
 				(br $overB)))
 	)
+
+	;; unpool(arg, dy, outs, base, dz, size): max-pooling's backward pass into dz [size floats]
+	;; (a chunk of the pooling input, from element base of the whole), as MaxPool2D.backward
+	;; makes it: zeros, then each of the outs gradients dy added at its winner arg - base, in
+	;; order (f32 adds: what the JavaScript loop's float64 add rounds to). size % 4 == 0.
+	(func (export "unpool") (param $arg i32) (param $dy i32) (param $outs i32) (param $base i32) (param $dz i32) (param $size i32)
+		(local $i i32) (local $p i32)
+		(block $doneZ
+			(loop $zero
+				(br_if $doneZ (i32.ge_u (local.get $i) (local.get $size)))
+				(v128.store (i32.add (local.get $dz) (i32.shl (local.get $i) (i32.const 2))) (v128.const i32x4 0 0 0 0))
+				(local.set $i (i32.add (local.get $i) (i32.const 4)))
+				(br $zero)))
+		(local.set $i (i32.const 0))
+		(block $doneS
+			(loop $scatter
+				(br_if $doneS (i32.ge_u (local.get $i) (local.get $outs)))
+				(local.set $p (i32.add (local.get $dz) (i32.shl (i32.sub (i32.load (local.get $arg)) (local.get $base)) (i32.const 2))))
+				(f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (f32.load (local.get $dy))))
+				(local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+				(local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+				(local.set $i (i32.add (local.get $i) (i32.const 1)))
+				(br $scatter)))
+	)
 )
