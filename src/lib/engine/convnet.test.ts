@@ -143,9 +143,10 @@ describe('a float conv layer and the max-pooling after it run as one (Model.forw
 	it('give the logits and, after the backward pass, every gradient of the layers run one by one, to the bit', () => {
 		for (const weights of ['binary', 'float'] as const) {
 			const input = weights === 'float' ? ('float' as const) : ('sign' as const);
-			// The float twin's two conv layers both fuse (conv2: 8 channels in, 12 filters); the binary net's first.
-			// Batch 10: conv1 runs in chunks of 3 examples (the last of 1), conv2 in one.
-			const config = convnetConfig({ inputShape: [28, 28, 1], classes: 10, conv: [8, 12], hidden: [16], weights, input });
+			// The float twin's two conv layers both fuse, the binary net's first. Batch 20: conv1's fused
+			// forward runs in chunks of 3 examples (the last of 2), its windows kept; the float conv2's
+			// in chunks of 1, its windows (4.5 MB for the batch) made a chunk at a time.
+			const config = convnetConfig({ inputShape: [28, 28, 1], classes: 10, conv: [32, 64], hidden: [16], weights, input });
 			const fused = new Model(config, createRng(6)),
 				plain = new Model(config, createRng(6));
 			const fusing = fused.layers.filter(
@@ -153,7 +154,7 @@ describe('a float conv layer and the max-pooling after it run as one (Model.forw
 			);
 			expect(fusing.length, weights).toBe(weights === 'float' ? 2 : 1);
 			const rng = createRng(7),
-				batch = 10;
+				batch = 20;
 			const x = randn(rng, batch * 784),
 				dLogits = randn(rng, batch * 10);
 			for (const training of [false, true]) {

@@ -310,8 +310,9 @@ export class Conv2D implements Layer {
 	/**
 	 * This layer's forward pass and `pool`'s as one (../wasm/conv-pool-simd.ts): the values
 	 * and the state of both layers that `pool.forward(this.forward(x))` leaves, without the
-	 * conv's whole output ever being written. Returns the pooled maps, or null (nothing done)
-	 * when the kernels cannot run; check {@link fusesPool} first.
+	 * conv's whole output ever being written. Returns the pooled maps, or null when the
+	 * kernels cannot run (the caller then runs the two layers one by one, which sets both
+	 * layers' state afresh); check {@link fusesPool} first.
 	 */
 	forwardPooled(pool: MaxPool2D, x: Float32Array, batch: number): Float32Array | null {
 		const g = this.geometry,
@@ -405,9 +406,11 @@ export class Conv2D implements Layer {
 	 */
 	backwardPooled(pool: MaxPool2D, dy: Float32Array, batch: number, needDx: boolean): Float32Array | null {
 		if (!this.x || !this.xe || batch !== this.lastBatch) throw new Error(`${this.name}: backward needs a forward of the same batch first`);
+		// A bias or a K map needs every position's dz, which this path never makes (takesPooled refuses them).
+		if (this.b || this.inputScale) throw new Error(`${this.name}: a bias or a K map needs the pooling layer's own backward pass`);
 		const g = this.geometry,
 			F = this.filters;
-		if (!needDx && this.keptCols && g.k < SPARSE_MIN_K) {
+		if (!needDx && this.keptCols && g.k < SPARSE_MIN_K && this.inputMode !== 'multibase') {
 			const dwe = (this.dwe = reuse(this.dwe, F * g.k));
 			if (!simdConvPoolDw(this.keptCols, g, batch, this.chunk, F, pool.geometry, pool.winners(batch), dy, dwe))
 				return this.backward(pool.backward(dy, batch, true)!, batch, needDx);

@@ -18,10 +18,10 @@ import { align16, sharedKernels } from './train-simd';
 
 /** n rounded up to a whole vector of 4 floats. */
 const align4 = (n: number): number => (n + 3) & ~3;
-/** Floats of zero padding after the GEMM's B (its tail tiles read up to 7 past a row). */
+/** Floats of zero padding after the GEMM's operands (its tail tiles read up to 7 past a row). */
 const PAD = 16;
-/** Conv output bytes per chunk: a few hundred KB, well inside L2. */
-const CHUNK_BYTES = 384 << 10;
+/** Bytes of a chunk's output, windows and packed windows: a few hundred KB, well inside L2. */
+const CHUNK_BYTES = 512 << 10;
 
 /**
  * pooled = maxpool(im2col(x) · W^T) for x [batch, h, w, c] (NHWC) with filters W [F, K]
@@ -54,15 +54,17 @@ export function simdConvPoolForward(
 		n = batch * g.h * g.w * g.c,
 		rows = batch * P,
 		K = g.k;
-	const chunk = Math.max(1, Math.floor(CHUNK_BYTES / (P * F * 4)));
+	// A chunk's output, its windows (unless the batch's are kept) and their packed copy stay in cache.
+	const chunk = Math.max(1, Math.floor(CHUNK_BYTES / (P * (F + 2 * K) * 4)));
 	let at = 128; // the GEMM's 4 x 8 tile buffer below
 	const take = (floats: number): number => {
 		const o = at;
 		at = align16(at + floats * 4);
 		return o;
 	};
+	// The windows: the whole batch's when they are kept for the backward pass, else a chunk's.
 	const xAt = take(n),
-		colsAt = take(rows * K + PAD),
+		colsAt = take((cols ? rows : chunk * P) * K + PAD),
 		wAt = take(F * K + PAD),
 		paAt = take(4 * Math.ceil((chunk * P) / 4) * K),
 		pbAt = take(8 * Math.ceil(F / 8) * K),
@@ -73,14 +75,20 @@ export function simdConvPoolForward(
 	const buf = s.memory.buffer;
 	new Float32Array(buf, xAt, n).set(x.subarray(0, n));
 	// Few channels: column by column (see train.wat).
-	(g.c < 4 ? s.k.im2colnarrow : s.k.im2col)(xAt, colsAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
-	new Float32Array(buf, colsAt + rows * K * 4, PAD).fill(0);
+	const im2col = g.c < 4 ? s.k.im2colnarrow : s.k.im2col;
+	if (cols) im2col(xAt, colsAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
 	const w = new Float32Array(buf, wAt, F * K + PAD);
 	w.set(W.subarray(0, F * K));
 	w.fill(0, F * K);
+	const perExample = g.h * g.w * g.c;
 	for (let b0 = 0; b0 < batch; b0 += chunk) {
 		const nb = Math.min(chunk, batch - b0);
-		gemm.abt(colsAt + b0 * P * K * 4, wAt, yAt, nb * P, F, K, paAt, pbAt, 0);
+		let a = colsAt + b0 * P * K * 4;
+		if (!cols) {
+			im2col(xAt + b0 * perExample * 4, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+			a = colsAt;
+		}
+		gemm.abt(a, wAt, yAt, nb * P, F, K, paAt, pbAt, 0);
 		s.k.maxpool(yAt, pooledAt + b0 * PO * 4, argAt + b0 * PO * 4, nb, q.h, q.w, F, q.kernel, q.stride, q.oh, q.ow, b0 * P * F);
 	}
 	pooled.set(new Float32Array(buf, pooledAt, batch * PO));

@@ -88,7 +88,11 @@ export function gemmOn(mem: WebAssembly.Memory): GemmExports | null {
 	if (!simdGemmAvailable()) return null;
 	let e = onMemory.get(mem);
 	if (!e) {
-		e = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), { env: { memory: mem } }).exports as unknown as GemmExports;
+		try {
+			e = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), { env: { memory: mem } }).exports as unknown as GemmExports;
+		} catch {
+			return null;
+		}
 		onMemory.set(mem, e);
 	}
 	return e;
