@@ -46,10 +46,10 @@ import { activationBasesBackward, activationBasesForward, defaultActivationScale
 import { betaPerRow, sign } from '../quantize';
 import type { Rng } from '../rng';
 import { steBackward, type Estimator } from '../ste';
-import { simdSparseConvBackward, type PooledChunk } from '../wasm/sparse-simd';
+import { simdSparseConvBackward } from '../wasm/sparse-simd';
 import { simdTrainAvailable } from '../wasm/train-simd';
 import { simdConvPoolDw, simdConvPoolForward } from '../wasm/conv-pool-simd';
-import type { MaxPool2D } from './pool';
+import { unpool, type MaxPool2D } from './pool';
 import { signInputs } from './sign-inputs';
 import { reuse, type ForwardOptions, type Layer, type Param } from './types';
 import { accumulatePair, latentGrad, prepareWeights, readWeights, writeWeights, type PreparedWeights } from './weights';
@@ -230,7 +230,7 @@ export class Conv2D implements Layer {
 		}
 		// Small windows matrices (conv1's: 9 floats per position) are made once for the whole
 		// batch and kept for the backward pass, which would otherwise make them again.
-		const kept = (this.keptCols = !this.binaryProducts && batch * P * g.k * 4 <= KEEP_COLS_BYTES ? reuse(this.keptCols, batch * P * g.k) : null);
+		const kept = (this.keptCols = this.binaryProducts ? null : this.keptColsFor(batch));
 		if (kept) im2col(xe, g, 0, batch, pad, kept);
 		for (let b0 = 0; b0 < batch; b0 += this.chunk) {
 			const nb = Math.min(this.chunk, batch - b0),
@@ -292,19 +292,14 @@ export class Conv2D implements Layer {
 	 * running here.
 	 */
 	fusesPool(pool: MaxPool2D): boolean {
+		return this.pairsWith(pool) && this.weightMode === 'float' && this.inputMode === 'float' && (this.filters & 3) === 0;
+	}
+
+	/** What both fused passes need: `pool` pools this layer's output, no bias, and the WebAssembly kernels running here. */
+	private pairsWith(pool: MaxPool2D): boolean {
 		const q = pool.geometry,
 			g = this.geometry;
-		return (
-			this.weightMode === 'float' &&
-			this.inputMode === 'float' &&
-			!this.b &&
-			(this.filters & 3) === 0 &&
-			q.h === g.oh &&
-			q.w === g.ow &&
-			q.c === this.filters &&
-			gemmBackend() === 'wasm-simd' &&
-			simdTrainAvailable()
-		);
+		return !this.b && q.h === g.oh && q.w === g.ow && q.c === this.filters && gemmBackend() === 'wasm-simd' && simdTrainAvailable();
 	}
 
 	/**
@@ -315,9 +310,8 @@ export class Conv2D implements Layer {
 	 * layers' state afresh); check {@link fusesPool} first.
 	 */
 	forwardPooled(pool: MaxPool2D, x: Float32Array, batch: number): Float32Array | null {
-		const g = this.geometry,
-			P = g.oh * g.ow;
-		const kept = batch * P * g.k * 4 <= KEEP_COLS_BYTES ? reuse(this.keptCols, batch * P * g.k) : null;
+		const g = this.geometry;
+		const kept = this.keptColsFor(batch);
 		const { y, arg } = pool.outputs(batch);
 		if (!simdConvPoolForward(x, g, batch, 0, this.prepareWeights().effective, this.filters, pool.geometry, y, arg, kept)) return null;
 		this.keptCols = kept;
@@ -326,11 +320,10 @@ export class Conv2D implements Layer {
 		return y;
 	}
 
-	/** A chunk's dz (`size` values) from its pooled outputs' gradients, as MaxPool2D.backward makes it: zeros, each gradient added at its winner. */
-	private scatterPooled(grad: PooledChunk, size: number): Float32Array {
-		const dz = (this.dz = reuse(this.dz, size)).fill(0);
-		for (let o = 0; o < grad.dy.length; o++) dz[grad.arg[o] - grad.base] += grad.dy[o];
-		return dz;
+	/** A buffer for the whole batch's windows when they fit in KEEP_COLS_BYTES (to keep them), else null. */
+	private keptColsFor(batch: number): Float32Array | null {
+		const size = batch * this.geometry.oh * this.geometry.ow * this.geometry.k;
+		return size * 4 <= KEEP_COLS_BYTES ? reuse(this.keptCols, size) : null;
 	}
 
 	/** The windows of examples b0 .. b0+nb-1 of the last forward's f(x): the kept ones, or made now. */
@@ -383,19 +376,8 @@ export class Conv2D implements Layer {
 	 * pass (a first layer), or windows the sparse kernels take (SPARSE_MIN_K values or more).
 	 */
 	takesPooled(pool: MaxPool2D, needDx: boolean): boolean {
-		const q = pool.geometry,
-			g = this.geometry;
 		const firstLayer = !needDx && this.inputMode !== 'multibase' && this.keptCols !== null;
-		return (
-			!this.b &&
-			!this.inputScale &&
-			q.h === g.oh &&
-			q.w === g.ow &&
-			q.c === this.filters &&
-			gemmBackend() === 'wasm-simd' &&
-			simdTrainAvailable() &&
-			(firstLayer || g.k >= SPARSE_MIN_K)
-		);
+		return this.pairsWith(pool) && !this.inputScale && (firstLayer || this.geometry.k >= SPARSE_MIN_K);
 	}
 
 	/**
@@ -492,7 +474,8 @@ export class Conv2D implements Layer {
 				: null;
 			if (sparsePad !== null) padSum += sparsePad;
 			else {
-				const dzc = chunkGrad instanceof Float32Array ? chunkGrad : this.scatterPooled(chunkGrad, rows * F);
+				const dzc =
+					chunkGrad instanceof Float32Array ? chunkGrad : unpool(chunkGrad.dy, chunkGrad.arg, chunkGrad.base, (this.dz = reuse(this.dz, rows * F)));
 				matmulAtB(dzc, this.forwardCols(b0, nb), dw, F, g.k, rows);
 				if (dxe) {
 					const dcols = (this.dcols = reuse(this.dcols, this.chunk * P * g.k));

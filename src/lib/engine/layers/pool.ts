@@ -107,14 +107,24 @@ export class MaxPool2D implements Layer {
 		if (!this.arg || batch !== this.lastBatch) throw new Error(`${this.name}: backward without a matching forward`);
 		if (!needDx) return null;
 		const dx = (this.dx = reuse(this.dx, batch * this.inSize));
-		dx.fill(0);
-		const arg = this.arg;
-		for (let o = 0, n = batch * this.outSize; o < n; o++) dx[arg[o]] += dy[o];
-		return dx;
+		return unpool(dy.subarray(0, batch * this.outSize), this.arg, 0, dx);
 	}
 
 	write(_w: ByteWriter): void {}
 	read(_r: ByteReader): void {}
+}
+
+/**
+ * Max-pooling's backward pass into dz (a stretch of the pooling input, from element `base`
+ * of the whole): zeros, then each output's gradient dy[o] added at its winner arg[o] - base,
+ * in order (overlapping windows add up). What MaxPool2D.backward gives, and what a conv layer
+ * taking the pooled gradient whole makes a chunk of when its kernels cannot (train.wat's
+ * `unpool` is the WebAssembly twin).
+ */
+export function unpool(dy: Float32Array, arg: Int32Array, base: number, dz: Float32Array): Float32Array {
+	dz.fill(0);
+	for (let o = 0; o < dy.length; o++) dz[arg[o] - base] += dy[o];
+	return dz;
 }
 
 /** NHWC maps to vectors: the identity on the data (x is returned as is, and so is dy). */

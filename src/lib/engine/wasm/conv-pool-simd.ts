@@ -14,7 +14,7 @@
 import type { ConvGeometry } from '../conv';
 import { gemmOn } from './gemm-simd';
 import { growTo } from './memory';
-import { align16, sharedKernels } from './train-simd';
+import { align16, im2colKernel, sharedKernels } from './train-simd';
 
 /** n rounded up to a whole vector of 4 floats. */
 const align4 = (n: number): number => (n + 3) & ~3;
@@ -74,8 +74,7 @@ export function simdConvPoolForward(
 	if (!growTo(s.memory, at, 2 ** 31)) return false;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, xAt, n).set(x.subarray(0, n));
-	// Few channels: column by column (see train.wat).
-	const im2col = g.c < 4 ? s.k.im2colnarrow : s.k.im2col;
+	const im2col = im2colKernel(s.k, g.c);
 	if (cols) im2col(xAt, colsAt, batch, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
 	const w = new Float32Array(buf, wAt, F * K + PAD);
 	w.set(W.subarray(0, F * K));

@@ -13,7 +13,7 @@ import type { ConvGeometry } from '../conv';
 import { SPARSE_WASM_BASE64 } from './gemm.generated';
 import { decodeBase64 } from './gemm-simd';
 import { growTo } from './memory';
-import { align16, BASE, sharedKernels, type TrainExports } from './train-simd';
+import { align16, BASE, im2colKernel, sharedKernels, type TrainExports } from './train-simd';
 
 interface SparseExports {
 	scan(
@@ -157,7 +157,7 @@ export function simdSparseConvBackward(
 	if (nonzeros > SPARSE_MAX_DENSITY * entries) return null;
 
 	new Float32Array(buf, xAt, n).set(xe.subarray(b0 * per, b0 * per + n));
-	s.train.im2col(xAt, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+	im2colKernel(s.train, g.c)(xAt, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
 	s.sparse.spmm(clo, chi, nidx, cval, F, colsAt, K, dwAt, group);
 	dw.set(new Float32Array(buf, dwAt, F * K));
 	if (!withDx) return 0;

@@ -262,6 +262,14 @@ export function simdMaxPool(x: Float32Array, batch: number, g: ConvGeometry, y: 
 }
 
 /**
+ * The im2col kernel for c channels: column by column for fewer than 4 (a window at a time
+ * would copy 1-3 floats per tap), four channels per vector otherwise. The same values.
+ */
+export function im2colKernel(k: TrainExports, c: number): TrainExports['im2col'] {
+	return c < 4 ? k.im2colnarrow : k.im2col;
+}
+
+/**
  * The float im2col of ../conv.ts for examples b0 .. b0+nb-1 of x [batch, h, w, c] into
  * cols [nb·oh·ow, k], four channels per vector (the last c % 4 one by one), or for c < 4
  * column by column.
@@ -278,9 +286,7 @@ export function simdIm2col(x: Float32Array, g: ConvGeometry, b0: number, nb: num
 	if (!growTo(s.memory, colsAt + outs * 4, 2 ** 31)) return false;
 	const buf = s.memory.buffer;
 	new Float32Array(buf, BASE, n).set(x.subarray(b0 * per, b0 * per + n));
-	// Few channels: column by column (a window at a time would copy 1-3 floats per tap).
-	const im2col = g.c < 4 ? s.k.im2colnarrow : s.k.im2col;
-	im2col(BASE, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
+	im2colKernel(s.k, g.c)(BASE, colsAt, nb, g.h, g.w, g.c, g.kernel, g.stride, g.pad, g.oh, g.ow, padValue);
 	cols.set(new Float32Array(buf, colsAt, outs));
 	return true;
 }

@@ -255,7 +255,7 @@
 	;; ../conv.ts for nb examples of x [nb, h, w, c] (NHWC at x): row (b oh + oy) ow + ox of
 	;; cols holds the k x k window's values, tap t = ky k + kx at floats t c .. t c + c - 1,
 	;; padValue outside the image. Four channels per vector, then one at a time for c % 4
-	;; (the loader sends c < 4 to im2colnarrow instead; sparse-simd.ts calls this one for any c).
+	;; (the loaders send c < 4 to im2colnarrow instead, by train-simd.ts's im2colKernel).
 	(func (export "im2col") (param $x i32) (param $cols i32) (param $nb i32) (param $h i32) (param $w i32) (param $c i32)
 		(param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32) (param $padValue f32)
 		(local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
